@@ -1,0 +1,241 @@
+"""The data contract (../shared/spec/data-contract.md) as data.
+
+Every dataset's columns with their canonical name, Russian header, type and allowed values. The readers,
+the normaliser, the templates, the demo generator and the expectation suites all read this one module;
+row rules that need more than a type (ranges, cross-field rules) live in `expectations/*.json`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+# Column kinds understood by the normaliser.
+TEXT = "text"
+ENUM = "enum"
+DATE = "date"
+BOOL = "bool"
+INT = "int"
+NUMBER = "number"
+PERIOD = "period"
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    header_ru: str
+    kind: str
+    required: bool = False
+    # code -> Russian labels accepted for it (the first label is the one templates show)
+    labels: dict[str, tuple[str, ...]] = field(default_factory=dict)
+    personal: bool = False
+
+
+@dataclass(frozen=True)
+class Dataset:
+    name: str
+    title_ru: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    # datasets whose rows replace an institution's previous rows of the same period
+    replace_by_period: bool = True
+
+    @property
+    def column_names(self) -> list[str]:
+        return [c.name for c in self.columns]
+
+    @property
+    def required(self) -> list[str]:
+        return [c.name for c in self.columns if c.required]
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(name)
+
+
+INST_TYPES: dict[str, tuple[str, ...]] = {
+    "school": ("общеобразовательная", "общеобразовательная организация", "школа"),
+    "preschool": ("дошкольная", "дошкольная образовательная организация", "детский сад"),
+    "additional": (
+        "дополнительного образования",
+        "организация дополнительного образования",
+        "дополнительное образование",
+    ),
+}
+LOCALITIES: dict[str, tuple[str, ...]] = {
+    "urban": ("город", "городская местность", "городская"),
+    "rural": ("село", "сельская местность", "сельская"),
+}
+POSITIONS: dict[str, tuple[str, ...]] = {
+    "teacher": ("учитель",),
+    "preschool_teacher": ("воспитатель",),
+    "senior_preschool_teacher": ("старший воспитатель",),
+    "additional_teacher": ("педагог дополнительного образования",),
+    "psychologist": ("педагог-психолог",),
+    "social_pedagogue": ("социальный педагог",),
+    "speech_therapist": ("учитель-логопед",),
+    "defectologist": ("учитель-дефектолог",),
+    "music_director": ("музыкальный руководитель",),
+    "pe_instructor": ("инструктор по физической культуре",),
+    "organizer": ("педагог-организатор",),
+    "methodist": ("методист",),
+    "tutor": ("тьютор",),
+    "education_advisor": ("советник директора по воспитанию",),
+    "head": ("руководитель",),
+    "deputy_head": ("заместитель руководителя",),
+}
+ADMIN_POSITIONS = ("head", "deputy_head")
+EMPLOYMENT: dict[str, tuple[str, ...]] = {
+    "main": ("основное место работы", "основное"),
+    "internal": ("внутреннее совместительство",),
+    "external": ("внешнее совместительство",),
+}
+GENDERS: dict[str, tuple[str, ...]] = {
+    # the Cyrillic letters are the codes; Latin look-alikes and words are accepted too
+    "М": ("мужской", "M", "муж"),
+    "Ж": ("женский", "жен"),
+}
+EDUCATION_LEVELS: dict[str, tuple[str, ...]] = {
+    "higher": ("высшее",),
+    "secondary_vocational": ("среднее профессиональное",),
+    "none": ("без профессионального", "без профессионального образования"),
+}
+CATEGORIES: dict[str, tuple[str, ...]] = {
+    "highest": ("высшая", "высшая квалификационная категория"),
+    "first": ("первая", "первая квалификационная категория"),
+    "compliance": ("соответствие занимаемой должности", "сзд"),
+    "none": ("без категории", "нет"),
+    "methodist": ("педагог-методист",),
+    "mentor": ("педагог-наставник",),
+}
+# categories whose assignment date is required
+DATED_CATEGORIES = ("highest", "first", "methodist", "mentor")
+ACTIVITY_TYPES: dict[str, tuple[str, ...]] = {
+    "innovation_site": ("инновационная площадка",),
+    "project": ("инновационный проект",),
+    "event": ("методическое мероприятие",),
+    "staff_contest": ("профессиональный конкурс педагогов",),
+    "student_contest": ("олимпиада или конкурс обучающихся",),
+    "publication": ("публикация, обобщение опыта", "публикация"),
+}
+CONTEST_TYPES = ("staff_contest", "student_contest")
+LEVELS: dict[str, tuple[str, ...]] = {
+    "institution": ("уровень ОО", "уровень организации"),
+    "municipal": ("муниципальный",),
+    "regional": ("региональный",),
+    "federal": ("всероссийский", "федеральный"),
+    "international": ("международный",),
+}
+RESULTS: dict[str, tuple[str, ...]] = {
+    "participant": ("участник",),
+    "prize_winner": ("призёр", "призер"),
+    "winner": ("победитель",),
+}
+
+INSTITUTIONS = Dataset(
+    name="institutions",
+    title_ru="Справочник организаций",
+    key=("inst_id",),
+    replace_by_period=False,
+    columns=(
+        Column("inst_id", "Код организации", TEXT, required=True),
+        Column("name", "Полное наименование", TEXT, required=True),
+        Column("short_name", "Краткое наименование", TEXT),
+        Column("inst_type", "Тип организации", ENUM, required=True, labels=INST_TYPES),
+        Column("municipality", "Муниципалитет", TEXT, required=True),
+        Column("locality", "Местность", ENUM, required=True, labels=LOCALITIES),
+        Column("address", "Адрес", TEXT),
+    ),
+)
+
+STAFF = Dataset(
+    name="staff",
+    title_ru="Сведения о педагогических работниках",
+    key=("period", "inst_id", "staff_id"),
+    columns=(
+        Column("period", "Учебный год", PERIOD, required=True),
+        Column("inst_id", "Код организации", TEXT, required=True),
+        Column("staff_id", "Табельный номер", TEXT, required=True),
+        Column("full_name", "ФИО", TEXT, personal=True),
+        Column("position", "Должность", ENUM, required=True, labels=POSITIONS),
+        Column("employment", "Условия работы", ENUM, required=True, labels=EMPLOYMENT),
+        Column("gender", "Пол", ENUM, required=True, labels=GENDERS),
+        Column("birth_date", "Дата рождения", DATE, required=True, personal=True),
+        Column(
+            "education_level", "Уровень образования", ENUM, required=True, labels=EDUCATION_LEVELS
+        ),
+        Column("pedagogical_education", "Педагогическое образование", BOOL, required=True),
+        Column("category", "Квалификационная категория", ENUM, required=True, labels=CATEGORIES),
+        Column("category_date", "Дата присвоения категории", DATE),
+        Column("category_valid_until", "Категория действует до", DATE),
+        Column("last_training_date", "Дата окончания последних КПК", DATE),
+        Column("ict_training", "Обучение ИКТ за 3 года", BOOL, required=True),
+        Column("ped_experience_years", "Педагогический стаж, лет", NUMBER, required=True),
+        Column("total_experience_years", "Общий стаж, лет", NUMBER),
+        Column("subject", "Предмет", TEXT),
+    ),
+)
+
+ICT = Dataset(
+    name="ict",
+    title_ru="Сведения об информатизации",
+    key=("period", "inst_id"),
+    columns=(
+        Column("period", "Учебный год", PERIOD, required=True),
+        Column("inst_id", "Код организации", TEXT, required=True),
+        Column("students", "Численность обучающихся (воспитанников)", INT, required=True),
+        Column("computers_total", "Персональных компьютеров всего", INT, required=True),
+        Column("computers_learning", "из них используемых в учебных целях", INT, required=True),
+        Column("computers_internet", "из них с доступом к Интернету", INT, required=True),
+        Column(
+            "computers_learning_internet",
+            "используемых в учебных целях с доступом к Интернету",
+            INT,
+            required=True,
+        ),
+        Column(
+            "classrooms_total",
+            "Учебных кабинетов (групповых помещений) всего",
+            INT,
+            required=True,
+        ),
+        Column("classrooms_workstation", "из них с АРМ педагога", INT, required=True),
+        Column("interactive_boards", "Интерактивных досок и панелей", INT, required=True),
+        Column(
+            "internet_speed_mbps",
+            "Скорость подключения к Интернету, Мбит/с",
+            NUMBER,
+            required=True,
+        ),
+        Column("e_journal", "Электронный журнал/дневник", BOOL, required=True),
+        Column("distance_learning", "Реализация программ с применением ДОТ", BOOL, required=True),
+    ),
+)
+
+INNOVATION = Dataset(
+    name="innovation",
+    title_ru="Сведения об инновационной деятельности",
+    key=("period", "inst_id", "record_id"),
+    columns=(
+        Column("period", "Учебный год", PERIOD, required=True),
+        Column("inst_id", "Код организации", TEXT, required=True),
+        Column("record_id", "Номер записи", TEXT, required=True),
+        Column("activity_type", "Вид деятельности", ENUM, required=True, labels=ACTIVITY_TYPES),
+        Column("level", "Уровень", ENUM, required=True, labels=LEVELS),
+        Column("title", "Наименование", TEXT, required=True),
+        Column("event_date", "Дата", DATE),
+        Column("participants", "Количество участников", INT),
+        Column("result", "Результат", ENUM, labels=RESULTS),
+        Column("staff_id", "Табельный номер педагога", TEXT),
+    ),
+)
+
+DATASETS: dict[str, Dataset] = {d.name: d for d in (INSTITUTIONS, STAFF, ICT, INNOVATION)}
+# the order a folder is loaded in: the registry first, so that new institutions are known
+LOAD_ORDER = ("institutions", "staff", "ict", "innovation")
+
+
+def label_ru(labels: dict[str, tuple[str, ...]], code: str) -> str:
+    """The Russian label shown for an enumerated code (the first accepted label)."""
+    return labels[code][0] if code in labels and labels[code] else code

@@ -1,0 +1,165 @@
+"""Where the warehouse lives and how it is opened.
+
+Writers never touch the published file: a load copies it, writes the copy, checkpoints it and swaps it in
+with one `os.replace` (atomic on POSIX). Readers (the dashboards) open short read-only connections and
+reopen when the file has been swapped, so a running app keeps reading during a load and sees the new state
+after it; a load killed at any moment leaves the published file as it was.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import fcntl
+import os
+import shutil
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import duckdb
+
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_DB = REPO_ROOT / "warehouse" / "imc.duckdb"
+SCHEMA_SQL = Path(__file__).resolve().parent / "schema.sql"
+
+
+def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
+    """`--db`, else the environment variable IMC_DB, else warehouse/imc.duckdb."""
+    if db:
+        return Path(db)
+    env = os.environ.get("IMC_DB")
+    return Path(env) if env else DEFAULT_DB
+
+
+def archive_dir(db_path: Path) -> Path:
+    """Accepted files are archived beside the warehouse, named by their SHA-256."""
+    return db_path.parent / "archive"
+
+
+def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+
+
+class LoadLockBusy(RuntimeError):
+    """Another load holds the warehouse."""
+
+
+@contextlib.contextmanager
+def _exclusive_lock(db_path: Path, wait: bool) -> Iterator[None]:
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    with open(lock_path, "a+") as handle:
+        flags = fcntl.LOCK_EX if wait else fcntl.LOCK_EX | fcntl.LOCK_NB
+        try:
+            fcntl.flock(handle, flags)
+        except BlockingIOError as exc:
+            raise LoadLockBusy(str(db_path)) from exc
+        try:
+            yield
+        finally:
+            fcntl.flock(handle, fcntl.LOCK_UN)
+
+
+def _temp_path(db_path: Path) -> Path:
+    return db_path.with_name(f".{db_path.name}.{os.getpid()}.loading")
+
+
+def _remove_stale_temps(db_path: Path) -> None:
+    # only called under the exclusive lock: any temp file left is from a killed load
+    for stale in db_path.parent.glob(f".{db_path.name}.*.loading*"):
+        with contextlib.suppress(OSError):
+            stale.unlink()
+
+
+@contextlib.contextmanager
+def write_transaction(
+    db_path: Path, *, fresh: bool = False, wait: bool = True
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a connection to a private copy of the warehouse and publish it atomically on success.
+
+    `fresh=True` starts from an empty warehouse (the demo build). On any exception the copy is dropped
+    and the published file is untouched.
+    """
+    db_path = Path(db_path)
+    db_path.parent.mkdir(parents=True, exist_ok=True)
+    with _exclusive_lock(db_path, wait):
+        _remove_stale_temps(db_path)
+        tmp = _temp_path(db_path)
+        if db_path.exists() and not fresh:
+            shutil.copyfile(db_path, tmp)
+        con = duckdb.connect(str(tmp))
+        published = False
+        try:
+            apply_schema(con)
+            yield con
+            con.execute("CHECKPOINT")
+            con.close()
+            with open(tmp, "rb") as handle:
+                os.fsync(handle.fileno())
+            os.replace(tmp, db_path)
+            published = True
+            _fsync_dir(db_path.parent)
+        finally:
+            if not published:
+                with contextlib.suppress(Exception):
+                    con.close()
+                for leftover in (tmp, tmp.with_name(tmp.name + ".wal")):
+                    with contextlib.suppress(OSError):
+                        leftover.unlink()
+
+
+def _fsync_dir(folder: Path) -> None:
+    fd = os.open(folder, os.O_RDONLY)
+    try:
+        os.fsync(fd)
+    finally:
+        os.close(fd)
+
+
+def file_version(db_path: Path) -> tuple[int, int] | None:
+    """(inode, mtime) of the published file: changes whenever a load publishes a new state."""
+    try:
+        st = os.stat(db_path)
+    except FileNotFoundError:
+        return None
+    return (st.st_ino, st.st_mtime_ns)
+
+
+class ReadOnlyWarehouse:
+    """A per-process read-only connection that follows the published file across swaps.
+
+    `cursor()` returns a fresh cursor (DuckDB connections are not shared between threads; cursors are).
+    """
+
+    def __init__(self, db_path: Path) -> None:
+        self.db_path = Path(db_path)
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+        self._version: tuple[int, int] | None = None
+
+    @property
+    def version(self) -> tuple[int, int] | None:
+        return file_version(self.db_path)
+
+    def exists(self) -> bool:
+        return self.db_path.exists()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            current = file_version(self.db_path)
+            if current is None:
+                raise FileNotFoundError(str(self.db_path))
+            if self._con is None or current != self._version:
+                old = self._con
+                self._con = duckdb.connect(str(self.db_path), read_only=True)
+                self._version = current
+                if old is not None:
+                    with contextlib.suppress(Exception):
+                        old.close()
+            return self._con.cursor()
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None

@@ -162,9 +162,7 @@ STAFF = Dataset(
         Column("employment", "Условия работы", ENUM, required=True, labels=EMPLOYMENT),
         Column("gender", "Пол", ENUM, required=True, labels=GENDERS),
         Column("birth_date", "Дата рождения", DATE, required=True, personal=True),
-        Column(
-            "education_level", "Уровень образования", ENUM, required=True, labels=EDUCATION_LEVELS
-        ),
+        Column("education_level", "Уровень образования", ENUM, required=True, labels=EDUCATION_LEVELS),
         Column("pedagogical_education", "Педагогическое образование", BOOL, required=True),
         Column("category", "Квалификационная категория", ENUM, required=True, labels=CATEGORIES),
         Column("category_date", "Дата присвоения категории", DATE),

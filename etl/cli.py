@@ -1,0 +1,192 @@
+"""`python -m etl …`: the command line of ../shared/spec/interfaces.md, in Russian for its users.
+
+Exit statuses of `load`: 0 every row loaded; 1 some rows quarantined or a file rejected (the rest loaded);
+2 usage error or nothing could be loaded. Bad input never shows a traceback; a crash of our own code shows
+one, after a sentence saying that it is ours.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import tempfile
+import time
+import traceback
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TextIO
+
+from etl import messages
+from etl.contract import DATASETS
+
+EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        self.print_usage(sys.stderr)
+        print(f"Ошибка в параметрах команды: {message}", file=sys.stderr)
+        raise SystemExit(EXIT_USAGE)
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="python -m etl", description="Загрузка данных мониторинга в хранилище ИМЦ.")
+    sub = parser.add_subparsers(dest="command", metavar="КОМАНДА", parser_class=_Parser)
+    sub.required = True
+
+    load = sub.add_parser("load", help="загрузить файлы (.xlsx, .csv) или папку с файлами")
+    load.add_argument("paths", nargs="+", type=Path, metavar="ПУТЬ", help="файл или папка")
+    load.add_argument("--db", help="файл хранилища (по умолчанию $IMC_DB или warehouse/imc.duckdb)")
+    load.add_argument(
+        "--dataset", choices=sorted(DATASETS), help="набор данных, если не определять по заголовкам"
+    )
+    load.add_argument("--force", action="store_true", help="загрузить повторно уже загруженные файлы")
+    load.add_argument("--quiet", action="store_true", help="без индикатора хода загрузки")
+
+    demo = sub.add_parser("demo", help="создать демонстрационное хранилище (г. Бугуруслан)")
+    demo.add_argument("--db", help="файл хранилища")
+    demo.add_argument("--scale", choices=["city", "region", "country"], default="city")
+    demo.add_argument("--seed", type=int, default=42)
+    demo.add_argument("--quiet", action="store_true")
+
+    generate = sub.add_parser("generate", help="записать демонстрационные входные файлы")
+    generate.add_argument("--scale", choices=["city", "region", "country"], required=True)
+    generate.add_argument("--out", type=Path, required=True)
+    generate.add_argument("--seed", type=int, default=42)
+    generate.add_argument("--format", choices=["csv", "xlsx"], default="csv")
+
+    templates = sub.add_parser("templates", help="записать шаблоны XLSX для организаций")
+    templates.add_argument("--out", type=Path, required=True)
+    return parser
+
+
+class ProgressBar:
+    """A one-line progress bar on a terminal; silent when output goes to a file."""
+
+    def __init__(self, stream: TextIO, enabled: bool) -> None:
+        self.stream = stream
+        self.enabled = enabled and stream.isatty()
+        self.started = time.monotonic()
+
+    def __call__(self, fraction: float, text: str) -> None:
+        if not self.enabled:
+            return
+        width = 30
+        filled = int(width * max(0.0, min(1.0, fraction)))
+        elapsed = time.monotonic() - self.started
+        line = f"\r[{'#' * filled}{'.' * (width - filled)}] {fraction:4.0%} {elapsed:5.1f} с  {text}"
+        self.stream.write(line[:120].ljust(120))
+        self.stream.flush()
+
+    def close(self) -> None:
+        if self.enabled:
+            self.stream.write("\r" + " " * 120 + "\r")
+            self.stream.flush()
+
+
+def print_summary(result: object, out: TextIO) -> None:
+    from etl.loader import LoadResult
+
+    assert isinstance(result, LoadResult)
+    print(messages.CLI_WAREHOUSE.format(db=result.db_path), file=out)
+    for f in result.files:
+        print(file=out)
+        print(messages.CLI_FILE_HEADER.format(file=f.source_file), file=out)
+        if f.dataset:
+            print(messages.CLI_DATASET.format(dataset=DATASETS[f.dataset].title_ru), file=out)
+        print(
+            messages.CLI_COUNTS.format(
+                read=f.rows_read, loaded=f.rows_loaded, quarantined=f.rows_quarantined, warnings=f.warnings
+            ),
+            file=out,
+        )
+        print(messages.CLI_STATUS[f.status], f.message_ru, file=out)
+        if f.errors:
+            print(messages.CLI_FIRST_ERRORS, file=out)
+            for error in f.errors:
+                print(f"    – {error}", file=out)
+            if f.errors_total > len(f.errors):
+                print(messages.CLI_MORE_ERRORS.format(n=f.errors_total - len(f.errors)), file=out)
+    print(file=out)
+    print(
+        messages.CLI_TOTAL.format(
+            files=len(result.files),
+            loaded=sum(f.rows_loaded for f in result.files),
+            quarantined=sum(f.rows_quarantined for f in result.files),
+            rejected=sum(f.status == "rejected" for f in result.files),
+        ),
+        file=out,
+    )
+
+
+def cmd_load(args: argparse.Namespace) -> int:
+    from etl.loader import expand_paths, load_files
+    from warehouse.db import LoadLockBusy
+
+    paths = expand_paths(args.paths)
+    if not paths:
+        print(messages.CLI_NO_FILES.format(paths=", ".join(map(str, args.paths))), file=sys.stderr)
+        return EXIT_USAGE
+    bar = ProgressBar(sys.stderr, enabled=not args.quiet)
+    try:
+        result = load_files(paths, args.db, dataset=args.dataset, force=args.force, progress=bar)
+    except LoadLockBusy:
+        bar.close()
+        print(messages.CLI_BUSY, file=sys.stderr)
+        return EXIT_USAGE
+    bar.close()
+    print_summary(result, sys.stdout)
+    return result.exit_code
+
+
+def cmd_demo(args: argparse.Namespace) -> int:
+    from etl.demo import generate
+    from etl.loader import load_files
+
+    with tempfile.TemporaryDirectory(prefix="imc-demo-") as folder:
+        files = generate(args.scale, Path(folder), seed=args.seed)
+        bar = ProgressBar(sys.stderr, enabled=not args.quiet)
+        info = {"kind": "demo", "scale": args.scale, "seed": str(args.seed)}
+        result = load_files(files, args.db, fresh=True, progress=bar, info=info)
+        bar.close()
+    loaded = sum(f.rows_loaded for f in result.files)
+    quarantined = sum(f.rows_quarantined for f in result.files)
+    print(
+        f"Демонстрационное хранилище ({args.scale}) создано: {result.db_path}. "
+        f"Файлов: {len(result.files)}, загружено строк: {loaded}, в карантине: {quarantined} "
+        "(ошибки в демонстрационных данных допущены намеренно)."
+    )
+    return EXIT_OK
+
+
+def cmd_generate(args: argparse.Namespace) -> int:
+    from etl.demo import generate
+
+    files = generate(args.scale, args.out, seed=args.seed, fmt=args.format)
+    print(f"Записано файлов: {len(files)} в {args.out}")
+    return EXIT_OK
+
+
+def cmd_templates(args: argparse.Namespace) -> int:
+    from etl.templates import write_templates
+
+    files = write_templates(args.out)
+    for path in files:
+        print(path)
+    return EXIT_OK
+
+
+COMMANDS = {"load": cmd_load, "demo": cmd_demo, "generate": cmd_generate, "templates": cmd_templates}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except KeyboardInterrupt:
+        print("\nПрервано пользователем; хранилище не изменено.", file=sys.stderr)
+        return 130
+    except Exception:
+        print(messages.CLI_INTERNAL, file=sys.stderr)
+        traceback.print_exc()
+        return 3

@@ -1,0 +1,465 @@
+"""Loading files into the warehouse: read → normalise → validate → quarantine → write → marts → publish.
+
+One call of `load_files` is one atomic load: every file of the call is written into a private copy of the
+warehouse, the marts are rebuilt, and the copy replaces the published file in one rename (warehouse.db).
+Every row of every file is accounted for: loaded, or quarantined with the rules it broke
+(`rows_read = rows_loaded + rows_quarantined`). The command line and the app's upload page both call this.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import duckdb
+import numpy as np
+import pandas as pd
+
+from etl import messages, rules
+from etl.contract import DATASETS, LOAD_ORDER
+from etl.normalize import ParseIssue, normalize
+from etl.readers import SUPPORTED_SUFFIXES, FileRejected, RawTable, read_file
+from etl.validate import RuleFailure, run_suite
+from warehouse.db import archive_dir, resolve_db_path, write_transaction
+from warehouse.settings import current_settings, read_settings, write_settings
+
+Progress = Callable[[float, str], None]
+MAX_ERRORS_IN_SUMMARY = 10
+QUARANTINE_COLUMNS = [
+    "batch_id",
+    "source_file",
+    "dataset",
+    "row_number",
+    "inst_id",
+    "column_name",
+    "value",
+    "rule",
+    "message_ru",
+    "period",
+]
+
+
+@dataclass
+class InputFile:
+    """A file to load: from disk (`path`) or uploaded bytes (`data`), shown to the user as `name`."""
+
+    name: str
+    path: Path | None = None
+    data: bytes | None = None
+
+    @classmethod
+    def from_path(cls, path: Path) -> InputFile:
+        return cls(name=path.name, path=path)
+
+    def size(self) -> int:
+        if self.data is not None:
+            return len(self.data)
+        assert self.path is not None
+        return self.path.stat().st_size
+
+    def read(self) -> bytes:
+        if self.data is not None:
+            return self.data
+        assert self.path is not None
+        return self.path.read_bytes()
+
+
+@dataclass
+class FileResult:
+    source_file: str
+    batch_id: str
+    status: str = "rejected"  # loaded / partial / rejected / duplicate
+    dataset: str | None = None
+    sha256: str | None = None
+    rows_read: int = 0
+    rows_loaded: int = 0
+    rows_quarantined: int = 0
+    warnings: int = 0
+    message_ru: str = ""
+    errors: list[str] = field(default_factory=list)
+    errors_total: int = 0
+    notices: list[str] = field(default_factory=list)
+
+
+@dataclass
+class LoadResult:
+    db_path: Path
+    files: list[FileResult]
+
+    @property
+    def exit_code(self) -> int:
+        """0 all rows loaded; 1 some rows quarantined or a file rejected; 2 nothing could be loaded."""
+        problems = any(f.status == "rejected" or f.rows_quarantined for f in self.files)
+        if not problems:
+            return 0
+        loaded = any(f.rows_loaded for f in self.files)
+        return 1 if loaded else 2
+
+
+def expand_paths(paths: Sequence[Path]) -> list[Path]:
+    """Files as given; a folder means every .csv/.xlsx in it (not recursive), sorted by name."""
+    found: list[Path] = []
+    for path in paths:
+        if path.is_dir():
+            found.extend(
+                sorted(p for p in path.iterdir() if p.is_file() and p.suffix.lower() in SUPPORTED_SUFFIXES)
+            )
+        else:
+            found.append(path)
+    return found
+
+
+def _load_order_key(item: tuple[InputFile, bytes | None, str | None]) -> tuple[int, str]:
+    _, _, dataset = item
+    rank = LOAD_ORDER.index(dataset) if dataset in LOAD_ORDER else len(LOAD_ORDER)
+    return (rank, item[0].name)
+
+
+class _Batch:
+    """Names the batches of one load."""
+
+    def __init__(self) -> None:
+        self.stamp = dt.datetime.now().strftime("%Y%m%dT%H%M%S%f")
+        self.count = 0
+
+    def next(self) -> str:
+        self.count += 1
+        return f"{self.stamp}-{self.count:03d}"
+
+
+def load_files(
+    inputs: Sequence[InputFile | Path],
+    db: Path | str | None = None,
+    *,
+    dataset: str | None = None,
+    fresh: bool = False,
+    force: bool = False,
+    allowed_inst_ids: set[str] | None = None,
+    progress: Progress | None = None,
+    info: dict[str, str] | None = None,
+) -> LoadResult:
+    """Load files atomically into the warehouse at `db` (see module doc).
+
+    `dataset` forces the dataset instead of detecting it from the headers; `fresh` builds the warehouse from
+    scratch; `force` reloads files already loaded; `allowed_inst_ids` restricts rows to a director's own
+    institution; `info` is written to meta.info (e.g. kind=demo).
+    """
+    db_path = resolve_db_path(db)
+    files = [i if isinstance(i, InputFile) else InputFile.from_path(Path(i)) for i in inputs]
+    if dataset is not None and dataset not in DATASETS:
+        raise ValueError(messages.DATASET_UNKNOWN.format(name=dataset))
+    report = progress or (lambda fraction, text: None)
+    batches = _Batch()
+    results: list[FileResult] = []
+
+    with write_transaction(db_path, fresh=fresh) as con:
+        settings = _ensure_settings(con, fresh)
+        if info:
+            for key, value in info.items():
+                con.execute("INSERT OR REPLACE INTO meta.info VALUES (?, ?)", [key, value])
+        # read every file first, so that the registry loads before the data that refers to it
+        staged = [_peek(f, dataset, settings) for f in files]
+        staged.sort(key=_load_order_key)
+        total_bytes = sum(len(data) for _, data, _ in staged if data) or 1
+        done = 0
+        for item, data, _ in staged:
+            result = FileResult(source_file=item.name, batch_id=batches.next())
+            results.append(result)
+
+            def step(name: str, done_bytes: int = done, item: InputFile = item) -> None:
+                report(0.9 * done_bytes / total_bytes, f"{item.name}: {messages.PROGRESS_STEPS[name]}")
+
+            _load_one(
+                con, item, data, result, dataset, force, allowed_inst_ids, settings, db_path, step, batches
+            )
+            done += len(data) if data else 0
+        report(0.9, messages.PROGRESS_STEPS["marts"])
+        from warehouse.build import build_marts
+
+        build_marts(con)
+        _count_warnings(con, results)
+        report(0.97, messages.PROGRESS_STEPS["publish"])
+    report(1.0, messages.PROGRESS_STEPS["publish"])
+    return LoadResult(db_path, results)
+
+
+def _ensure_settings(con: duckdb.DuckDBPyConnection, fresh: bool) -> dict[str, str]:
+    row = con.execute("SELECT count(*) FROM meta.settings").fetchone()
+    if fresh or not row or row[0] == 0:
+        write_settings(con, current_settings())
+    return read_settings(con)
+
+
+def _peek(
+    item: InputFile, dataset: str | None, settings: dict[str, str]
+) -> tuple[InputFile, bytes | None, str | None]:
+    """Read the bytes (unless too large or unreadable) and guess the dataset for ordering."""
+    try:
+        if item.size() > float(settings["max_file_mb"]) * 1024 * 1024:
+            return item, None, None
+        data = item.read()
+    except OSError:
+        return item, None, None
+    if dataset:
+        return item, data, dataset
+    return item, data, _guess_dataset(item.name, data)
+
+
+def _guess_dataset(name: str, data: bytes) -> str | None:
+    from etl.readers import peek_dataset
+
+    return peek_dataset(Path(name), data)
+
+
+def _load_one(
+    con: duckdb.DuckDBPyConnection,
+    item: InputFile,
+    data: bytes | None,
+    result: FileResult,
+    dataset: str | None,
+    force: bool,
+    allowed_inst_ids: set[str] | None,
+    settings: dict[str, str],
+    db_path: Path,
+    step: Callable[[str], None],
+    batches: _Batch,
+) -> None:
+    step("read")
+    try:
+        if data is None:
+            data = _read_or_reject(item, settings)
+        result.sha256 = hashlib.sha256(data).hexdigest()
+        previous = None if force else _previous_load(con, result.sha256)
+        if previous is not None:
+            result.status = "duplicate"
+            when = previous.strftime("%d.%m.%Y %H:%M")
+            result.message_ru = messages.DUPLICATE.format(sha=result.sha256[:12], when=when)
+            _log(con, result, archive_path=None)
+            return
+        raw = read_file(Path(item.name), data, dataset)
+    except FileRejected as exc:
+        result.status = "rejected"
+        result.message_ru = exc.message_ru
+        _log(con, result, archive_path=None)
+        return
+
+    result.dataset = raw.dataset
+    if raw.unknown_columns:
+        result.notices.append(
+            messages.UNKNOWN_COLUMNS.format(columns=", ".join(f"«{c}»" for c in raw.unknown_columns))
+        )
+    step("normalize")
+    typed, parse_issues = normalize(raw, settings)
+    step("validate")
+    failures = run_suite(raw.dataset, typed)
+    known = {r[0] for r in con.execute("SELECT inst_id FROM core.institutions").fetchall()}
+    if raw.dataset == "institutions":
+        known |= set(typed["inst_id"].dropna())
+        failures += rules.foreign_institutions(typed, allowed_inst_ids)
+    else:
+        failures += rules.unknown_institutions(typed, known)
+        failures += rules.foreign_institutions(typed, allowed_inst_ids)
+    failures += rules.duplicate_keys(raw.dataset, typed, raw.row_numbers)
+
+    quarantine = _quarantine_frame(raw, typed, parse_issues, failures, result.batch_id)
+    bad = np.zeros(len(typed), dtype=bool)
+    if not quarantine.empty:
+        bad[quarantine["_pos"].to_numpy()] = True
+    good = typed[~bad]
+
+    step("write")
+    result.rows_read = len(typed)
+    result.rows_quarantined = int(bad.sum())
+    result.rows_loaded = len(good)
+    _write_rows(con, raw.dataset, good, result.batch_id)
+    if not quarantine.empty:
+        con.register("incoming_quarantine", quarantine.drop(columns=["_pos"]))
+        column_list = ", ".join(QUARANTINE_COLUMNS)
+        con.execute(
+            f"INSERT INTO dq.quarantine ({column_list}) SELECT {column_list} FROM incoming_quarantine"
+        )
+        con.unregister("incoming_quarantine")
+    result.errors_total = len(quarantine)
+    result.errors = quarantine["message_ru"].head(MAX_ERRORS_IN_SUMMARY).tolist()
+    if result.rows_quarantined == 0:
+        result.status = "loaded"
+        result.message_ru = messages.LOADED.format(loaded=result.rows_loaded, read=result.rows_read)
+    elif result.rows_loaded == 0:
+        result.status = "partial"
+        result.message_ru = messages.NOTHING_LOADED.format(read=result.rows_read)
+    else:
+        result.status = "partial"
+        result.message_ru = messages.PARTIAL.format(
+            loaded=result.rows_loaded, read=result.rows_read, quarantined=result.rows_quarantined
+        )
+    if result.notices:
+        result.message_ru += " " + " ".join(result.notices)
+    archived = _archive(db_path, item.name, data, result.sha256)
+    _log(con, result, archive_path=str(archived))
+
+
+def _read_or_reject(item: InputFile, settings: dict[str, str]) -> bytes:
+    limit = float(settings["max_file_mb"]) * 1024 * 1024
+    try:
+        size = item.size()
+    except FileNotFoundError as exc:
+        raise FileRejected(messages.NOT_FOUND.format(path=item.name)) from exc
+    except OSError as exc:
+        raise FileRejected(messages.UNREADABLE.format(detail=exc.strerror or exc)) from exc
+    if size > limit:
+        raise FileRejected(
+            messages.TOO_LARGE.format(size_mb=size / 1024 / 1024, limit_mb=limit / 1024 / 1024)
+        )
+    try:
+        return item.read()
+    except OSError as exc:
+        raise FileRejected(messages.UNREADABLE.format(detail=exc.strerror or exc)) from exc
+
+
+def _previous_load(con: duckdb.DuckDBPyConnection, sha256: str) -> dt.datetime | None:
+    row = con.execute(
+        "SELECT max(loaded_at) FROM dq.load_log WHERE sha256 = ? AND status IN ('loaded', 'partial')",
+        [sha256],
+    ).fetchone()
+    return row[0] if row and row[0] is not None else None
+
+
+def _quarantine_frame(
+    raw: RawTable,
+    typed: pd.DataFrame,
+    parse_issues: list[ParseIssue],
+    failures: list[RuleFailure],
+    batch_id: str,
+) -> pd.DataFrame:
+    """One row per broken rule, with a Russian message naming file, row, column and value."""
+    parts: list[pd.DataFrame] = []
+    for issue in parse_issues:
+        parts.append(
+            pd.DataFrame(
+                {
+                    "_pos": issue.index,
+                    "column_name": issue.column,
+                    "rule": issue.rule,
+                    "explanation": messages.PARSE_EXPLANATIONS[issue.rule],
+                }
+            )
+        )
+    for failure in failures:
+        parts.append(
+            pd.DataFrame(
+                {
+                    "_pos": failure.positions,
+                    "column_name": failure.column,
+                    "rule": failure.rule,
+                    "explanation": failure.explanation_ru,
+                }
+            )
+        )
+    if not parts:
+        return pd.DataFrame(columns=["_pos", *QUARANTINE_COLUMNS])
+    issues = pd.concat(parts, ignore_index=True)
+    # a value that could not be parsed is reported once, not again as "required" or "not allowed"
+    parsed_cells = {(int(p), i.column) for i in parse_issues for p in i.index}
+    if parsed_cells:
+        is_parse = issues["rule"].str.startswith("format_")
+        cell_keys = list(zip(issues["_pos"].astype(int), issues["column_name"], strict=True))
+        repeated = np.array([k in parsed_cells for k in cell_keys]) & ~is_parse.to_numpy()
+        issues = issues[~repeated]
+    # in the order the user reads the file: by row, then by the column's place in the contract
+    order = {name: i for i, name in enumerate(DATASETS[raw.dataset].column_names)}
+    issues["_col_order"] = issues["column_name"].map(order)
+    issues = issues.sort_values(["_pos", "_col_order"], kind="stable").reset_index(drop=True)
+
+    positions = issues["_pos"].to_numpy()
+    file_name = Path(raw.source_file).name
+    values = np.empty(len(issues), dtype=object)
+    for column, idx in issues.groupby("column_name").indices.items():
+        values[idx] = raw.frame[column].to_numpy()[positions[idx]]
+    row_numbers = raw.row_numbers.to_numpy()[positions]
+    headers = issues["column_name"].map(raw.headers)
+    issues["message_ru"] = [
+        messages.ROW_ISSUE.format(
+            file=file_name, row=r, column=h, value=v or messages.EMPTY_VALUE, explanation=e
+        )
+        for r, h, v, e in zip(row_numbers, headers, values, issues["explanation"], strict=True)
+    ]
+    issues["value"] = pd.Series(values, index=issues.index).astype("str")
+    issues["row_number"] = row_numbers
+    issues["batch_id"] = batch_id
+    issues["source_file"] = file_name
+    issues["dataset"] = raw.dataset
+    issues["inst_id"] = raw.frame["inst_id"].to_numpy()[positions] if "inst_id" in raw.frame else None
+    issues["inst_id"] = issues["inst_id"].replace("", None)
+    issues["period"] = typed["period"].to_numpy()[positions] if "period" in typed else None
+    return issues[["_pos", *QUARANTINE_COLUMNS]]
+
+
+def _write_rows(con: duckdb.DuckDBPyConnection, dataset: str, good: pd.DataFrame, batch_id: str) -> None:
+    if good.empty:
+        return
+    ds = DATASETS[dataset]
+    columns = ds.column_names + (["category_valid_until_given"] if dataset == "staff" else [])
+    incoming = good[columns].copy()
+    incoming["batch_id"] = batch_id
+    con.register("incoming_rows", incoming)
+    column_list = ", ".join([*columns, "batch_id"])
+    table = f"core.{dataset}"  # dataset comes from the contract's fixed list
+    try:
+        if dataset == "institutions":
+            con.execute(
+                f"INSERT OR REPLACE INTO {table} ({column_list}) SELECT {column_list} FROM incoming_rows"
+            )
+        else:
+            # replace, don't append: this file's (period, institution) pairs replace what was there
+            con.execute(
+                f"DELETE FROM {table} t USING (SELECT DISTINCT period, inst_id FROM incoming_rows) k "
+                "WHERE t.period = k.period AND t.inst_id = k.inst_id"
+            )
+            con.execute(f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM incoming_rows")
+    finally:
+        con.unregister("incoming_rows")
+
+
+def _archive(db_path: Path, name: str, data: bytes, sha256: str | None) -> Path:
+    folder = archive_dir(db_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    target = folder / f"{sha256}{Path(name).suffix.lower()}"
+    if not target.exists():
+        tmp = target.with_name(target.name + f".{os.getpid()}.part")
+        tmp.write_bytes(data)
+        os.replace(tmp, target)
+    return target
+
+
+def _log(con: duckdb.DuckDBPyConnection, result: FileResult, archive_path: str | None) -> None:
+    con.execute(
+        "INSERT INTO dq.load_log (batch_id, loaded_at, source_file, sha256, dataset, status, rows_read, "
+        "rows_loaded, rows_quarantined, message_ru, archive_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        [
+            result.batch_id,
+            dt.datetime.now(),
+            result.source_file,
+            result.sha256,
+            result.dataset,
+            result.status,
+            result.rows_read,
+            result.rows_loaded,
+            result.rows_quarantined,
+            result.message_ru,
+            archive_path,
+        ],
+    )
+
+
+def _count_warnings(con: duckdb.DuckDBPyConnection, results: list[FileResult]) -> None:
+    counts = dict(
+        con.execute(
+            "SELECT batch_id, count(*) FROM dq.warnings WHERE batch_id IS NOT NULL GROUP BY 1"
+        ).fetchall()
+    )
+    for result in results:
+        result.warnings = int(counts.get(result.batch_id, 0))

@@ -1,0 +1,87 @@
+"""Every Russian sentence the ETL shows a user, in one place."""
+
+from __future__ import annotations
+
+# File-level rejections
+EMPTY_FILE = "Файл пуст: в нём нет ни заголовков, ни данных."
+NO_DATA_ROWS = "В файле есть строка заголовков, но нет ни одной строки с данными."
+NO_HEADER_ROW = (
+    "Не найдена строка заголовков: в первых 11 строках нет названий столбцов ни одного из наборов данных "
+    "(организации, кадры, информатизация, инновации). Используйте шаблон (python -m etl templates)."
+)
+MISSING_REQUIRED_COLUMNS = (
+    "Файл похож на набор «{dataset}», но в нём нет обязательных столбцов: {columns}. "
+    "Добавьте их (заголовки — как в шаблоне) и загрузите файл снова."
+)
+UNDETECTABLE_ENCODING = (
+    "Не удалось определить кодировку файла: это не текст в UTF-8 или Windows-1251. "
+    "Сохраните файл как «CSV UTF-8» или как книгу Excel (.xlsx)."
+)
+CSV_BROKEN = "Файл CSV повреждён и не может быть прочитан ({detail})."
+XLSX_BROKEN = (
+    "Файл не открывается как книга Excel: он повреждён или на самом деле имеет другой формат. "
+    "Откройте его в Excel и сохраните как «Книга Excel (.xlsx)»."
+)
+XLS_UNSUPPORTED = "Старый формат Excel (.xls) не поддерживается: сохраните файл как «Книга Excel (.xlsx)»."
+UNSUPPORTED_TYPE = "Тип файла ({suffix}) не поддерживается: загружайте файлы .xlsx или .csv."
+TOO_LARGE = "Файл слишком большой: {size_mb:.1f} МБ при допустимых {limit_mb:.0f} МБ."
+NOT_FOUND = "Файл не найден: {path}."
+UNREADABLE = "Файл не удалось прочитать: {detail}."
+DATASET_UNKNOWN = "Неизвестный набор данных «{name}»: допустимы institutions, staff, ict, innovation."
+
+# Outcomes
+DUPLICATE = "Этот файл (те же байты, SHA-256 {sha}) уже был загружен {when}: данные не изменились."
+LOADED = "Загружено строк: {loaded} из {read}."
+PARTIAL = "Загружено строк: {loaded} из {read}; в карантине: {quarantined}."
+NOTHING_LOADED = "Ни одна строка не прошла проверку: все {read} строк в карантине."
+UNKNOWN_COLUMNS = "Неизвестные столбцы пропущены: {columns}."
+
+# Row-level issues: the message names the file, the row, the column and the value
+ROW_ISSUE = "Файл «{file}», строка {row}, столбец «{column}»: значение «{value}» — {explanation}."
+EMPTY_VALUE = "(пусто)"
+
+# Rules the normaliser checks while parsing values
+PARSE_EXPLANATIONS = {
+    "format_date": "не является датой (ожидается ДД.ММ.ГГГГ, например 20.09.2024)",
+    "format_bool": "ожидается «да» или «нет»",
+    "format_integer": "ожидается целое число",
+    "format_number": "ожидается число (например 12,5)",
+    "format_period": "не является учебным годом (ожидается, например, 2024/2025)",
+}
+
+# Rules that are not expectation suites (etl/rules.py)
+RULE_EXPLANATIONS = {
+    "unknown_institution": "организации с таким кодом нет в справочнике организаций; "
+    "сначала загрузите справочник или исправьте код",
+    "duplicate_key": "строка повторяет ключ {key} другой строки этого файла (строки {rows}); "
+    "в карантин помещены все повторы",
+    "foreign_institution": "вы можете загружать данные только своей организации ({allowed})",
+}
+
+# Command line summary
+CLI_FILE_HEADER = "Файл: {file}"
+CLI_DATASET = "  Набор данных: {dataset}"
+CLI_COUNTS = (
+    "  Прочитано строк: {read}; загружено: {loaded}; в карантине: {quarantined}; предупреждений: {warnings}"
+)
+CLI_STATUS = {
+    "loaded": "  Итог: загружен полностью.",
+    "partial": "  Итог: загружен частично — строки с ошибками помещены в карантин.",
+    "rejected": "  Итог: файл отклонён.",
+    "duplicate": "  Итог: повторная загрузка — данные не изменились.",
+}
+CLI_FIRST_ERRORS = "  Первые ошибки:"
+CLI_MORE_ERRORS = "  … и ещё {n}. Полный список — в таблице dq.quarantine и на странице «Качество данных»."
+CLI_TOTAL = "Итого файлов: {files}; загружено строк: {loaded}; в карантине: {quarantined}; отклонено файлов: {rejected}."
+CLI_NO_FILES = "Не найдено ни одного файла .csv или .xlsx: {paths}."
+CLI_BUSY = "Хранилище сейчас занято другой загрузкой; повторите попытку позже."
+CLI_INTERNAL = "Внутренняя ошибка программы (это не ошибка в ваших данных). Сообщите разработчикам:"
+CLI_WAREHOUSE = "Хранилище: {db}"
+PROGRESS_STEPS = {
+    "read": "чтение",
+    "normalize": "разбор значений",
+    "validate": "проверка",
+    "write": "запись",
+    "marts": "расчёт показателей",
+    "publish": "публикация",
+}

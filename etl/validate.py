@@ -1,0 +1,128 @@
+"""Running the expectation suites (`expectations/<dataset>.json`) on a parsed DataFrame.
+
+The suites are data: each expectation's `meta` names the rule, the column to report to the user and the
+Russian explanation. Validation runs in two passes, because GX's COMPLETE result format is slow on large
+frames: SUMMARY for every expectation first, then COMPLETE (with the failing rows' positions) only for the
+expectations that failed.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import logging
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
+POSITION_COLUMN = "_pos"
+
+
+@dataclass
+class RuleFailure:
+    """Rows (positions in the frame) that broke one expectation."""
+
+    positions: np.ndarray
+    column: str
+    rule: str
+    explanation_ru: str
+
+
+def suite_document(dataset: str) -> dict[str, Any]:
+    with open(EXPECTATIONS_DIR / f"{dataset}.json", encoding="utf-8") as handle:
+        document: dict[str, Any] = json.load(handle)
+    return document
+
+
+@functools.lru_cache(maxsize=1)
+def _context() -> Any:
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    logging.getLogger("great_expectations").setLevel(logging.ERROR)
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    return context
+
+
+@functools.cache
+def _batch_definition(dataset: str) -> Any:
+    source = _context().data_sources.add_pandas(f"files_{dataset}")
+    asset = source.add_dataframe_asset(f"asset_{dataset}")
+    return asset.add_batch_definition_whole_dataframe(f"whole_{dataset}")
+
+
+def _suite(dataset: str, expectations: list[dict[str, Any]]) -> Any:
+    import great_expectations as gx
+    from great_expectations.expectations.expectation_configuration import ExpectationConfiguration
+
+    suite = gx.ExpectationSuite(name=f"{dataset}_run")
+    for idx, item in enumerate(expectations):
+        # results do not come back in suite order: tag each expectation with its position
+        meta = dict(item.get("meta") or {}, _idx=idx)
+        config = ExpectationConfiguration(type=item["type"], kwargs=item["kwargs"], meta=meta)
+        suite.add_expectation_configuration(config)
+    return suite
+
+
+def _gx_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    """GX compares with Python operators: give it plain numpy/object columns, not pandas' NA types."""
+    plain = pd.DataFrame(index=frame.index)
+    for name, column in frame.items():
+        if isinstance(column.dtype, pd.BooleanDtype):
+            plain[name] = column.astype("object").where(column.notna(), None)
+        elif pd.api.types.is_integer_dtype(column.dtype) or pd.api.types.is_float_dtype(column.dtype):
+            plain[name] = column.astype("float64")
+        elif pd.api.types.is_datetime64_any_dtype(column.dtype):
+            plain[name] = column
+        else:
+            plain[name] = column.astype("object").where(column.notna(), None)
+    plain[POSITION_COLUMN] = np.arange(len(frame))
+    return plain
+
+
+def run_suite(dataset: str, frame: pd.DataFrame) -> list[RuleFailure]:
+    """Validate `frame` against the dataset's suite; return the failing rows per expectation."""
+    document = suite_document(dataset)
+    expectations = [e for e in document["expectations"] if _columns_present(e, frame)]
+    if not expectations or frame.empty:
+        return []
+    batch = _batch_definition(dataset).get_batch(batch_parameters={"dataframe": _gx_frame(frame)})
+    summary = batch.validate(_suite(dataset, expectations), result_format="SUMMARY")
+    failed, errored = [], []
+    for result in summary.results:
+        item = expectations[result.expectation_config.meta["_idx"]]
+        if result.exception_info.get("raised_exception", False):
+            errored.append(item)
+        elif not result.success:
+            failed.append(item)
+    if errored:
+        raise RuntimeError(
+            "expectation suite failed to run: " + ", ".join(f"{e['type']}({e['kwargs']})" for e in errored)
+        )
+    if not failed:
+        return []
+    detailed = batch.validate(
+        _suite(dataset, failed),
+        result_format={"result_format": "COMPLETE", "unexpected_index_column_names": [POSITION_COLUMN]},
+    )
+    failures: list[RuleFailure] = []
+    for result in detailed.results:
+        item = failed[result.expectation_config.meta["_idx"]]
+        rows = result.result.get("unexpected_index_list") or []
+        positions = np.array(sorted({int(row[POSITION_COLUMN]) for row in rows}), dtype=np.int64)
+        if positions.size == 0:
+            continue
+        meta = item["meta"]
+        failures.append(RuleFailure(positions, meta["column"], meta["rule"], meta["message_ru"]))
+    return failures
+
+
+def _columns_present(expectation: dict[str, Any], frame: pd.DataFrame) -> bool:
+    kwargs = expectation["kwargs"]
+    names = [kwargs[k] for k in ("column", "column_A", "column_B") if k in kwargs]
+    return all(name in frame.columns for name in names)

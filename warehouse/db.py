@@ -125,6 +125,21 @@ def file_version(db_path: Path) -> tuple[int, int] | None:
     return (st.st_ino, st.st_mtime_ns)
 
 
+ATTACHED_NAME = "wh"
+
+
+def _attach_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
+    """A new in-memory DuckDB instance with the warehouse attached read-only.
+
+    `duckdb.connect(path)` would reuse the process-wide instance cached for that path, which keeps the
+    swapped-out file open; attaching to a fresh instance always opens the file that is published now.
+    """
+    con = duckdb.connect()
+    con.execute(f"ATTACH ? AS {ATTACHED_NAME} (READ_ONLY)", [str(db_path)])
+    con.execute(f"USE {ATTACHED_NAME}")
+    return con
+
+
 class ReadOnlyWarehouse:
     """A per-process read-only connection that follows the published file across swaps.
 
@@ -151,12 +166,14 @@ class ReadOnlyWarehouse:
                 raise FileNotFoundError(str(self.db_path))
             if self._con is None or current != self._version:
                 old = self._con
-                self._con = duckdb.connect(str(self.db_path), read_only=True)
+                self._con = _attach_read_only(self.db_path)
                 self._version = current
                 if old is not None:
                     with contextlib.suppress(Exception):
                         old.close()
-            return self._con.cursor()
+            cursor = self._con.cursor()
+        cursor.execute(f"USE {ATTACHED_NAME}")
+        return cursor
 
     def close(self) -> None:
         with self._lock:

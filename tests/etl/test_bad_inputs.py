@@ -1,0 +1,220 @@
+"""The bad-input corpus (tests/data/bad_inputs/) and the documented outcome of each file.
+
+Every case loads onto a warehouse that already holds the registry (registry.csv: T1–T4) and checks the
+status, the counts (and rows_read = rows_loaded + rows_quarantined, also in dq.load_log), the rules in
+dq.quarantine and the exit status of the load.
+"""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import duckdb
+import pytest
+
+from etl.loader import LoadResult, load_files
+
+CORPUS = Path(__file__).resolve().parent.parent / "data" / "bad_inputs"
+
+# file -> (status, rows_read, rows_loaded, rows_quarantined, {(row_number, column, rule)}, exit code)
+CASES: dict[str, tuple[str, int, int, int, set[tuple[int, str, str]], int]] = {
+    "empty.csv": ("rejected", 0, 0, 0, set(), 2),
+    "garbage.xlsx": ("rejected", 0, 0, 0, set(), 2),
+    "missing_required_column.csv": ("rejected", 0, 0, 0, set(), 2),
+    "unknown_columns.csv": ("loaded", 1, 1, 0, set(), 0),
+    "impossible_dates.csv": (
+        "partial",
+        4,
+        1,
+        3,
+        {
+            (2, "birth_date", "format_date"),  # 31.02.1990 does not exist
+            (3, "category_date", "date_after_report"),  # 01.10.2025 is after 20.09.2024
+            (4, "last_training_date", "date_after_report"),  # 2030-01-01
+        },
+        1,
+    ),
+    "out_of_range.csv": (
+        "partial",
+        4,
+        1,
+        3,
+        {
+            (2, "computers_learning", "learning_le_total"),  # 70 teaching PCs of 60
+            (3, "students", "students_positive"),  # 0 pupils
+            (3, "internet_speed_mbps", "speed_range"),  # 20 000 Mbit/s
+            (4, "computers_total", "non_negative"),  # -1
+            (4, "computers_learning", "learning_le_total"),  # 0 > -1
+            (4, "computers_internet", "internet_le_total"),
+            (4, "classrooms_workstation", "workstation_le_classrooms"),  # 12 of 10 rooms
+        },
+        1,
+    ),
+    "duplicates.csv": (
+        "partial",
+        3,
+        1,
+        2,
+        {(2, "staff_id", "duplicate_key"), (3, "staff_id", "duplicate_key")},
+        1,
+    ),
+    "unknown_institutions.csv": (
+        "partial",
+        3,
+        1,
+        2,
+        {(3, "inst_id", "unknown_institution"), (4, "inst_id", "unknown_institution")},
+        1,
+    ),
+}
+
+
+@pytest.fixture()
+def seeded(tmp_path: Path) -> Path:
+    db = tmp_path / "w.duckdb"
+    result = load_files([CORPUS / "registry.csv"], db)
+    assert result.exit_code == 0
+    assert result.files[0].rows_loaded == 4
+    return db
+
+
+def _check_accounting(db: Path, result: LoadResult) -> None:
+    with duckdb.connect(str(db), read_only=True) as con:
+        for f in result.files:
+            assert f.rows_read == f.rows_loaded + f.rows_quarantined
+            row = con.execute(
+                "SELECT status, rows_read, rows_loaded, rows_quarantined FROM dq.load_log WHERE batch_id = ?",
+                [f.batch_id],
+            ).fetchone()
+            assert row == (f.status, f.rows_read, f.rows_loaded, f.rows_quarantined)
+            assert row[1] == row[2] + row[3]
+
+
+@pytest.mark.parametrize("name", sorted(CASES))
+def test_bad_input_outcome(seeded: Path, name: str) -> None:
+    status, read, loaded, quarantined, issues, exit_code = CASES[name]
+    result = load_files([CORPUS / name], seeded)
+    f = result.files[0]
+    assert (f.status, f.rows_read, f.rows_loaded, f.rows_quarantined) == (status, read, loaded, quarantined)
+    assert result.exit_code == exit_code
+    assert f.message_ru  # every outcome is explained in Russian
+    _check_accounting(seeded, result)
+    with duckdb.connect(str(seeded), read_only=True) as con:
+        rows = con.execute(
+            "SELECT row_number, column_name, rule, message_ru, source_file FROM dq.quarantine WHERE batch_id = ?",
+            [f.batch_id],
+        ).fetchall()
+    assert {(r[0], r[1], r[2]) for r in rows} == issues
+    for r in rows:
+        # the message names the file, the row and the column as the user sees them
+        assert f"«{name}»" in r[3] and f"строка {r[0]}" in r[3] and "столбец «" in r[3]
+        assert r[4] == name
+
+
+def test_rejections_explain_why(seeded: Path) -> None:
+    result = load_files(
+        [CORPUS / "empty.csv", CORPUS / "garbage.xlsx", CORPUS / "missing_required_column.csv"], seeded
+    )
+    messages = {f.source_file: f.message_ru for f in result.files}
+    assert "пуст" in messages["empty.csv"]
+    assert "Excel" in messages["garbage.xlsx"]
+    assert "«Дата рождения»" in messages["missing_required_column.csv"]
+    assert result.exit_code == 2
+
+
+def test_unknown_columns_are_a_notice(seeded: Path) -> None:
+    f = load_files([CORPUS / "unknown_columns.csv"], seeded).files[0]
+    assert "«Телефон»" in f.message_ru and "«Директор»" in f.message_ru
+    with duckdb.connect(str(seeded), read_only=True) as con:
+        assert con.execute("SELECT short_name FROM core.institutions WHERE inst_id = 'T9'").fetchone() == (
+            "МОБУ «СОШ № 9»",  # short name defaults to the full name
+        )
+
+
+def test_same_file_twice_changes_nothing(seeded: Path) -> None:
+    first = load_files([CORPUS / "impossible_dates.csv"], seeded)
+    with duckdb.connect(str(seeded), read_only=True) as con:
+        before = con.execute("SELECT count(*) FROM core.staff").fetchone()
+        quarantined_before = con.execute("SELECT count(*) FROM dq.quarantine").fetchone()
+    second = load_files([CORPUS / "impossible_dates.csv"], seeded)
+    f = second.files[0]
+    assert f.status == "duplicate" and "уже был загружен" in f.message_ru
+    assert second.exit_code == 0
+    assert f.sha256 == first.files[0].sha256
+    with duckdb.connect(str(seeded), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM core.staff").fetchone() == before
+        assert con.execute("SELECT count(*) FROM dq.quarantine").fetchone() == quarantined_before
+        assert con.execute("SELECT count(*) FROM dq.load_log WHERE status = 'duplicate'").fetchone() == (1,)
+    # a renamed copy of the same bytes is the same file
+    copy = seeded.parent / "copy.csv"
+    shutil.copy(CORPUS / "impossible_dates.csv", copy)
+    assert load_files([copy], seeded).files[0].status == "duplicate"
+    # --force loads it again, replacing the same rows
+    forced = load_files([copy], seeded, force=True)
+    assert forced.files[0].status == "partial"
+    with duckdb.connect(str(seeded), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM core.staff").fetchone() == before
+
+
+def test_corrected_resubmission_replaces_rows(seeded: Path) -> None:
+    v1 = load_files([CORPUS / "resubmission_v1.csv"], seeded).files[0]
+    assert (v1.rows_loaded, v1.rows_quarantined) == (1, 2)
+    with duckdb.connect(str(seeded), read_only=True) as con:
+        rules = con.execute(
+            "SELECT row_number, rule FROM dq.quarantine WHERE batch_id = ? ORDER BY 1", [v1.batch_id]
+        ).fetchall()
+        assert rules == [(3, "experience_vs_age"), (4, "allowed_values")]
+    v2 = load_files([CORPUS / "resubmission_v2.csv"], seeded).files[0]  # Windows-1251
+    assert (v2.status, v2.rows_loaded, v2.rows_quarantined) == ("loaded", 3, 0)
+    with duckdb.connect(str(seeded), read_only=True) as con:
+        rows = con.execute(
+            "SELECT staff_id, position, ped_experience_years FROM core.staff "
+            "WHERE inst_id = 'T1' AND period = '2024/2025' ORDER BY staff_id"
+        ).fetchall()
+        assert rows == [("1", "teacher", 10.0), ("2", "teacher", 14.0), ("3", "deputy_head", 10.0)]
+        # the mart follows: two pedagogical workers (the deputy head is administrative staff)
+        count = con.execute(
+            "SELECT value FROM mart.indicator_values WHERE level = 'institution' AND inst_id = 'T1' "
+            "AND period = '2024/2025' AND indicator_code = 'STAFF_COUNT'"
+        ).fetchone()
+        assert count == (2.0,)
+
+
+def test_institution_with_no_passing_rows_keeps_previous_rows(seeded: Path) -> None:
+    load_files([CORPUS / "resubmission_v2.csv"], seeded)
+    # a later file for T1 whose only row fails keeps T1's previous three rows
+    bad = seeded.parent / "bad.csv"
+    lines = (CORPUS / "duplicates.csv").read_text(encoding="utf-8").splitlines()
+    bad.write_text("\n".join(lines[:3]) + "\n", encoding="utf-8")  # two copies of one key
+    result = load_files([bad], seeded)
+    assert result.files[0].rows_loaded == 0 and result.exit_code == 2
+    with duckdb.connect(str(seeded), read_only=True) as con:
+        assert con.execute("SELECT count(*) FROM core.staff WHERE inst_id = 'T1'").fetchone() == (3,)
+
+
+def test_folder_loads_registry_first(tmp_path: Path) -> None:
+    folder = tmp_path / "in"
+    folder.mkdir()
+    # named so that the staff file sorts first
+    shutil.copy(CORPUS / "resubmission_v2.csv", folder / "a_staff.csv")
+    shutil.copy(CORPUS / "registry.csv", folder / "z_registry.csv")
+    from etl.loader import expand_paths
+
+    result = load_files(expand_paths([folder]), tmp_path / "w.duckdb")
+    assert [f.source_file for f in result.files] == ["z_registry.csv", "a_staff.csv"]
+    assert result.exit_code == 0
+    _check_accounting(tmp_path / "w.duckdb", result)
+
+
+def test_director_cannot_load_other_institutions(seeded: Path) -> None:
+    result = load_files([CORPUS / "out_of_range.csv"], seeded, allowed_inst_ids={"T4"})
+    f = result.files[0]
+    assert (f.rows_loaded, f.rows_quarantined) == (1, 3)
+    with duckdb.connect(str(seeded), read_only=True) as con:
+        assert con.execute("SELECT inst_id FROM core.ict").fetchall() == [("T4",)]
+        foreign = con.execute(
+            "SELECT count(*) FROM dq.quarantine WHERE batch_id = ? AND rule = 'foreign_institution'",
+            [f.batch_id],
+        ).fetchone()
+        assert foreign == (3,)

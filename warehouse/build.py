@@ -1,0 +1,154 @@
+"""Rebuild everything derived from core.*: staging views, the indicator mart and the computed warnings.
+
+`build_marts(con)` runs inside the caller's connection and transaction (the loader's `write_transaction`
+publishes the result atomically); it opens no file itself. The models are plain SELECTs in
+warehouse/models/<schema>/<name>.sql, run in the fixed order of `MODELS`; the file's folder and name are the
+object's schema and name, and the entry says how it is materialised. Re-running it gives the same state.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from warehouse.catalog import CATALOG_COLUMNS, load_areas, load_catalog
+from warehouse.settings import current_settings
+
+MODELS_DIR = Path(__file__).resolve().parent / "models"
+
+# the schema for views that only the models read (the dashboards read mart.* and core.*)
+STAGING_SCHEMA = "staging"
+
+# the dq.warnings rules this build computes; other rows of dq.warnings (if any) belong to the loader
+WARNING_RULES = ("yoy_change", "outlier_mad", "missing_submission")
+
+
+@dataclass(frozen=True)
+class Model:
+    path: str  # relative to warehouse/models
+    # script: run as is (macros); view / table: CREATE OR REPLACE …; warnings: refill this build's rules
+    materialized: str
+
+    @property
+    def name(self) -> str:
+        relative = Path(self.path)
+        return f"{relative.parent.name}.{relative.stem}"
+
+    def sql(self) -> str:
+        return (MODELS_DIR / self.path).read_text(encoding="utf-8")
+
+
+# The order is the dependency order; keep it explicit rather than inferred.
+MODELS: tuple[Model, ...] = (
+    Model("macros/ru_format.sql", "script"),
+    Model("staging/stg_settings.sql", "view"),
+    Model("staging/stg_periods.sql", "view"),
+    Model("staging/stg_staff_person.sql", "view"),
+    Model("staging/stg_ict.sql", "view"),
+    Model("staging/stg_innovation.sql", "view"),
+    Model("staging/int_institution_inputs.sql", "view"),
+    # mart.indicator_catalog is written from indicators.yaml before the models below run
+    Model("mart/indicator_values.sql", "table"),
+    Model("mart/staff_person.sql", "view"),
+    Model("dq/warnings.sql", "warnings"),
+)
+
+_CATALOG_DDL = """
+CREATE OR REPLACE TABLE mart.indicator_catalog (
+    indicator_code VARCHAR PRIMARY KEY,
+    name_ru VARCHAR NOT NULL,
+    area VARCHAR NOT NULL,
+    area_name_ru VARCHAR NOT NULL,
+    unit VARCHAR NOT NULL,
+    direction VARCHAR NOT NULL,
+    kind VARCHAR NOT NULL,
+    description_ru VARCHAR NOT NULL,
+    formula_ru VARCHAR NOT NULL,
+    source_ru VARCHAR NOT NULL,
+    target DOUBLE,
+    key_indicator BOOLEAN NOT NULL,
+    sort_order INTEGER NOT NULL,
+    inst_types VARCHAR,
+    outlier_check BOOLEAN NOT NULL
+)
+"""
+
+
+def ensure_settings(con: duckdb.DuckDBPyConnection) -> None:
+    """Fill meta.settings with the current defaults for every key it lacks (all of them when it is empty)."""
+    present = {row[0] for row in con.execute("SELECT key FROM meta.settings").fetchall()}
+    missing = [[key, str(value)] for key, value in current_settings().items() if key not in present]
+    if missing:
+        con.executemany("INSERT INTO meta.settings (key, value) VALUES (?, ?)", missing)
+
+
+def catalog_rows() -> list[list[object]]:
+    """The catalogue's rows in the column order of CATALOG_COLUMNS (plain Python values, no pandas)."""
+    area_names = {area.code: area.name_ru for area in load_areas()}
+    return [
+        [
+            item.code,
+            item.name_ru,
+            item.area,
+            area_names[item.area],
+            item.unit,
+            item.direction,
+            item.kind,
+            item.description_ru,
+            item.formula_ru,
+            item.source_ru,
+            item.target,
+            item.key,
+            item.sort_order,
+            None if item.inst_types is None else ",".join(item.inst_types),
+            item.outlier_check,
+        ]
+        for item in load_catalog()
+    ]
+
+
+def write_catalog(con: duckdb.DuckDBPyConnection) -> None:
+    """mart.indicator_catalog from warehouse/indicators.yaml."""
+    con.execute(_CATALOG_DDL)
+    rows = catalog_rows()
+    # one statement with bound values for all rows: executemany costs milliseconds a row
+    row_placeholders = "(" + ", ".join("?" for _ in CATALOG_COLUMNS) + ")"
+    con.execute(
+        f"INSERT INTO mart.indicator_catalog ({', '.join(CATALOG_COLUMNS)}) VALUES "
+        + ", ".join(row_placeholders for _ in rows),
+        [value for row in rows for value in row],
+    )
+
+
+def run_model(con: duckdb.DuckDBPyConnection, model: Model) -> None:
+    sql = model.sql()
+    if model.materialized == "script":
+        con.execute(sql)
+    elif model.materialized == "view":
+        con.execute(f"CREATE OR REPLACE VIEW {model.name} AS\n{sql}")
+    elif model.materialized == "table":
+        con.execute(f"CREATE OR REPLACE TABLE {model.name} AS\n{sql}")
+    elif model.materialized == "warnings":
+        placeholders = ", ".join("?" for _ in WARNING_RULES)
+        con.execute(f"DELETE FROM {model.name} WHERE rule IN ({placeholders})", list(WARNING_RULES))
+        con.execute(
+            f"INSERT INTO {model.name} (batch_id, period, dataset, inst_id, rule, message_ru)\n"
+            f"SELECT batch_id, period, dataset, inst_id, rule, message_ru FROM (\n{sql}\n)"
+        )
+    else:
+        raise ValueError(f"unknown materialisation {model.materialized!r} of {model.path}")
+
+
+def build_marts(con: duckdb.DuckDBPyConnection) -> None:
+    """(Re)create the staging views, mart.indicator_catalog, mart.indicator_values and the computed warnings.
+
+    Expects the schema of warehouse/schema.sql to be applied. Runs in the caller's connection and
+    transaction; idempotent.
+    """
+    con.execute(f"CREATE SCHEMA IF NOT EXISTS {STAGING_SCHEMA}")
+    ensure_settings(con)
+    write_catalog(con)
+    for model in MODELS:
+        run_model(con, model)

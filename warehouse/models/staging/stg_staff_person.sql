@@ -1,0 +1,119 @@
+-- P, the pedagogical staff of a period: one row per (period, inst_id, staff_id) with the person's age at the
+-- reporting date D, the category valid at D and one flag per staff indicator. Every staff indicator counts
+-- these flags, so the methodology's definitions live here once.
+WITH staff AS (
+    SELECT * FROM core.staff
+),
+
+periods AS (
+    SELECT period, reporting_date, training_window_start, next_year_end FROM staging.stg_periods
+),
+
+settings AS (
+    SELECT * FROM staging.stg_settings
+),
+
+pedagogical AS (
+    -- heads and deputy heads are administrative positions; external part-timers are counted where they
+    -- hold their main post, as in the official methodology (only `main` and `internal` employment count)
+    SELECT *
+    FROM staff
+    WHERE position NOT IN ('head', 'deputy_head')
+      AND employment IN ('main', 'internal')
+),
+
+dated AS (
+    SELECT
+        pedagogical.*,
+        periods.reporting_date,
+        periods.training_window_start,
+        periods.next_year_end,
+        -- full years at D, birthday-based: on D's own month and day the birthday has come; someone born on
+        -- 29 February has not had it yet on 28 February
+        year(periods.reporting_date) - year(pedagogical.birth_date)
+            - CASE
+                WHEN month(periods.reporting_date) * 100 + day(periods.reporting_date)
+                    < month(pedagogical.birth_date) * 100 + day(pedagogical.birth_date)
+                    THEN 1
+                ELSE 0
+            END AS age,
+        -- category_valid_until is as given, or derived by the loader (pre-01.09.2023 highest/first:
+        -- + 5 years; otherwise indefinite = NULL); a category whose validity ended before D counts as no
+        -- category, and `compliance` (соответствие занимаемой должности) is not a qualification category
+        CASE
+            WHEN pedagogical.category IN ('highest', 'methodist', 'mentor', 'first')
+                AND (
+                    pedagogical.category_valid_until IS NULL
+                    OR pedagogical.category_valid_until >= periods.reporting_date
+                )
+                -- methodist and mentor are the top tier and count as "highest"
+                THEN CASE WHEN pedagogical.category = 'first' THEN 'first' ELSE 'highest' END
+            ELSE 'none'
+        END AS category_at_date
+    FROM pedagogical
+    INNER JOIN periods ON periods.period = pedagogical.period
+),
+
+final AS (
+    SELECT
+        dated.period,
+        dated.inst_id,
+        dated.staff_id,
+        dated.full_name,
+        dated.position,
+        dated.employment,
+        dated.gender,
+        dated.birth_date,
+        dated.reporting_date,
+        dated.age,
+        dated.education_level,
+        dated.pedagogical_education,
+        dated.category,
+        dated.category_date,
+        dated.category_valid_until,
+        dated.category_at_date,
+        dated.last_training_date,
+        -- the date by which the next training is due (N years after the last one; NULL = never trained)
+        CAST(dated.last_training_date + to_years(settings.training_interval_years) AS DATE)
+            AS training_due_date,
+        dated.ict_training,
+        dated.ped_experience_years,
+        dated.total_experience_years,
+        dated.subject,
+        dated.batch_id,
+        dated.education_level = 'higher' AS has_higher_edu,
+        dated.education_level = 'higher' AND dated.pedagogical_education AS has_higher_ped_edu,
+        dated.category_at_date = 'highest' AS has_cat_highest,
+        dated.category_at_date = 'first' AS has_cat_first,
+        dated.category_at_date IN ('highest', 'first') AS has_cat_any,
+        -- "within the last 3 years" = (D − 3 years, D]
+        coalesce(
+            dated.last_training_date > dated.training_window_start
+            AND dated.last_training_date <= dated.reporting_date,
+            FALSE
+        ) AS trained_3y,
+        -- the indicator names fix 35 and 55 years; only the young-specialist thresholds are settings
+        dated.age < 35 AS is_under_35,
+        dated.age >= 55 AS is_55_plus,
+        dated.ped_experience_years < 5 AS exp_under_5,
+        dated.ped_experience_years > 30 AS exp_over_30,
+        dated.age < settings.young_specialist_max_age
+            AND dated.ped_experience_years < settings.young_specialist_max_experience AS is_young_specialist,
+        -- attestation planning: a highest or first category whose validity ends in [D, D + 1 year)
+        coalesce(
+            dated.category IN ('highest', 'first')
+            AND dated.category_valid_until >= dated.reporting_date
+            AND dated.category_valid_until < dated.next_year_end,
+            FALSE
+        ) AS attestation_due,
+        -- training planning: never trained, or the N-year term since the last training ends before D + 1 year
+        coalesce(
+            dated.last_training_date IS NULL
+            OR dated.last_training_date + to_years(settings.training_interval_years) < dated.next_year_end,
+            FALSE
+        ) AS training_due
+    FROM dated
+    CROSS JOIN settings
+)
+
+SELECT * FROM final

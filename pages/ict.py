@@ -1,0 +1,166 @@
+"""Информатизация: computers per 100 pupils, internet speed against the target, workstations and boards,
+the ICT readiness index by component, and trends."""
+
+import streamlit as st
+
+from pages.ui import filters, messages, views, widgets
+
+ctx = widgets.start(messages.PAGE_TITLES["ict"])
+sel = filters.sidebar_filters(ctx)
+catalog = views.Catalog(ctx.q("indicator_catalog"))
+codes = catalog.area_codes("ict")
+where = views.scope_label(sel.municipality)
+institutions = ctx.q("list_institutions")
+inst_name = (
+    str(institutions.loc[institutions["inst_id"] == sel.inst_id, "short_name"].iloc[0])
+    if sel.inst_id
+    else None
+)
+previous = views.previous_period(ctx.state.periods, sel.period)
+scope_series = ctx.q("aggregate_series", codes, sel.municipality, sel.inst_type)
+series = ctx.q("institution_series", sel.inst_id, codes) if sel.inst_id else scope_series
+kpi_codes = catalog.key_codes("ict")
+widgets.kpi_row(
+    views.kpis(
+        catalog,
+        kpi_codes,
+        series,
+        sel.period,
+        previous,
+        compare=scope_series if sel.inst_id else None,
+        compare_label=where,
+    )
+)
+
+if sel.by == "municipality":
+    long = ctx.q("municipality_values", sel.period, codes, sel.inst_type)
+    unit_word = "муниципалитетам"
+else:
+    long = ctx.q("institution_values", sel.period, codes, sel.municipality, sel.inst_type)
+    unit_word = "организациям"
+current = scope_series[scope_series["period"] == sel.period]
+
+
+def scope_value(code: str) -> float | None:
+    rows = current[current["indicator_code"] == code]
+    return None if rows.empty else rows.iloc[0]["value"]
+
+
+pc = catalog.info("ICT_PC_LEARNING_PER_100")
+data, missing = views.values_for_chart(long, "ICT_PC_LEARNING_PER_100", by=sel.by)
+fig = widgets.figures.bars_by_unit(
+    data,
+    views.title(f"{pc['name_ru']} по {unit_word}", sel.period, where),
+    pc["unit"],
+    scope_value=scope_value("ICT_PC_LEARNING_PER_100"),
+    scope_label=where,
+    target=pc["target"],
+)
+widgets.chart(fig, key="ict_pc", missing=missing)
+
+ict = ctx.q("ict_institutions", sel.scope)
+settings = ctx.q("methodology_settings")
+targets = {
+    "urban": float(settings["speed_target_urban_mbps"]),
+    "rural": float(settings["speed_target_rural_mbps"]),
+}
+st.subheader("Скорость подключения к Интернету")
+left, right = st.columns([3, 2])
+with left:
+    speed = ict.rename(columns={"short_name": "label"})
+    fig = widgets.figures.speed_by_locality(
+        speed, views.title("Скорость Интернета по местности, Мбит/с", sel.period, where), targets
+    )
+    widgets.chart(
+        fig,
+        key="ict_speed",
+        missing=sorted(speed.loc[speed["internet_speed_mbps"].isna(), "label"].astype(str)),
+    )
+with right:
+    widgets.table(
+        views.speed_summary(ict, targets),
+        key="ict_speed_table",
+        title=views.title("Достижение целевой скорости", sel.period, where),
+        file_stem="skorost",
+        period=sel.period,
+    )
+
+st.subheader("Оснащённость")
+left, right = st.columns(2)
+for col, code, key in (
+    (left, "ICT_WORKSTATION_ROOMS", "ict_rooms"),
+    (right, "ICT_INTERACTIVE_PER_100", "ict_boards"),
+):
+    with col:
+        info = catalog.info(code)
+        data, missing = views.values_for_chart(long, code, by=sel.by)
+        fig = widgets.figures.bars_by_unit(
+            data,
+            views.title(info["name_ru"], sel.period, where),
+            info["unit"],
+            scope_value=scope_value(code),
+            scope_label=where,
+            target=info["target"],
+        )
+        widgets.chart(fig, key=key, missing=missing)
+
+st.subheader("Индекс ИКТ-готовности")
+rows, total_rows, missing = views.readiness_rows(ict, by=sel.by)
+fig = widgets.figures.heatmap(
+    rows,
+    views.title(
+        f"Компоненты индекса ИКТ-готовности по {unit_word} (0 — нет, 1 — полностью)", sel.period, where
+    ),
+    messages.COMPONENTS,
+)
+widgets.chart(fig, key="ict_heatmap", missing=missing)
+if total_rows > len(rows):
+    st.caption(
+        f"Показаны {len(rows)} из {total_rows} с наименьшим индексом; выберите муниципалитет или тип, "
+        "чтобы увидеть остальные."
+    )
+
+st.subheader("Динамика")
+trend_codes = [
+    "ICT_PC_INTERNET_SHARE",
+    "ICT_WORKSTATION_ROOMS",
+    "ICT_SPEED_TARGET",
+    "ICT_EJOURNAL",
+    "ICT_DISTANCE",
+]
+trend_codes = [c for c in trend_codes if c in codes]
+subject = inst_name or where
+left, right = st.columns(2)
+with left:
+    fig = widgets.figures.trend(
+        views.series_frame(series, catalog, trend_codes), f"Доли, % — {subject}, по годам", "%", target=100.0
+    )
+    widgets.chart(fig, key="ict_trend_shares")
+with right:
+    per100 = [
+        c
+        for c in ("ICT_PC_LEARNING_PER_100", "ICT_PC_LEARNING_INTERNET_PER_100", "ICT_INTERACTIVE_PER_100")
+        if c in codes
+    ]
+    fig = widgets.figures.trend(
+        views.series_frame(series, catalog, per100), f"На 100 обучающихся — {subject}, по годам", "ед."
+    )
+    widgets.chart(fig, key="ict_trend_per100")
+fig = widgets.figures.trend(
+    views.series_frame(series, catalog, ["ICT_READINESS_INDEX"]),
+    f"Индекс ИКТ-готовности — {subject}, по годам",
+    "балл",
+)
+widgets.chart(fig, key="ict_trend_index")
+
+tbl = views.indicator_table(
+    long, catalog, codes, by=sel.by, total=current, total_label=views.total_label(sel.municipality)
+)
+widgets.table(
+    tbl,
+    key="ict_table",
+    title=views.title("Показатели информатизации", sel.period, where),
+    file_stem="informatizaciya",
+    period=sel.period,
+)
+widgets.catalog_link()

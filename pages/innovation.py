@@ -1,0 +1,113 @@
+"""Инновации: innovation sites, projects, events and publications, contests and olympiads, and the
+institutions ranked by activity."""
+
+import streamlit as st
+
+from pages.ui import charts, filters, messages, views, widgets
+
+ctx = widgets.start(messages.PAGE_TITLES["innovation"])
+sel = filters.sidebar_filters(ctx)
+catalog = views.Catalog(ctx.q("indicator_catalog"))
+codes = catalog.area_codes("innovation")
+where = views.scope_label(sel.municipality)
+institutions = ctx.q("list_institutions")
+inst_name = (
+    str(institutions.loc[institutions["inst_id"] == sel.inst_id, "short_name"].iloc[0])
+    if sel.inst_id
+    else None
+)
+subject = inst_name or where
+previous = views.previous_period(ctx.state.periods, sel.period)
+scope_series = ctx.q("aggregate_series", codes, sel.municipality, sel.inst_type)
+series = ctx.q("institution_series", sel.inst_id, codes) if sel.inst_id else scope_series
+kpi_codes = catalog.key_codes("innovation") + [c for c in ("INNO_SITES", "INNO_PROJECTS") if c in codes]
+widgets.kpi_row(
+    views.kpis(
+        catalog,
+        kpi_codes,
+        series,
+        sel.period,
+        previous,
+        compare=scope_series if sel.inst_id else None,
+        compare_label=where,
+    )
+)
+
+st.subheader("Инновационные площадки")
+sites = ctx.q("innovation_sites", sel.scope)
+site_rows = views.sites_frame(sites, by="institution" if sel.inst_id else sel.by)
+unit_word = "муниципалитетам" if sel.by == "municipality" and not sel.inst_id else "организациям"
+if site_rows.empty:
+    st.caption(f"Инновационных площадок в {sel.period} уч. г. нет ({subject}).")
+else:
+    fig = widgets.figures.grouped_bars(
+        site_rows,
+        views.title(f"Инновационные площадки по уровню и {unit_word}", sel.period, subject),
+        x="label",
+        series="level",
+        value="sites",
+        series_labels={lv: messages.level_label(lv) for lv in views.LEVEL_ORDER},
+        colors=charts.LEVEL_COLORS,
+        x_order=list(dict.fromkeys(site_rows["label"])),
+        unit="ед.",
+        stacked=True,
+        horizontal=True,
+    )
+    widgets.chart(fig, key="inno_sites")
+
+st.subheader("Проекты, мероприятия, публикации")
+period_codes = [c for c in ("INNO_PROJECTS", "INNO_EVENTS", "INNO_PUBLICATIONS", "INNO_SITES") if c in codes]
+by_period = series[series["indicator_code"].isin(period_codes)]
+fig = widgets.figures.grouped_bars(
+    by_period,
+    f"Инновационная и методическая деятельность — {subject}, по годам",
+    x="period",
+    series="indicator_code",
+    value="value",
+    series_labels={c: catalog.info(c)["name_ru"] for c in period_codes},
+    colors=dict(zip(period_codes, charts.SERIES_COLORS, strict=False)),
+    x_order=sorted(set(by_period["period"])),
+    unit="ед.",
+)
+widgets.chart(fig, key="inno_periods")
+
+st.subheader("Конкурсы и олимпиады")
+contests = ctx.q("innovation_contests", sel.scope)
+left, right = st.columns(2)
+for col, kind in ((left, "staff_contest"), (right, "student_contest")):
+    with col:
+        data = views.contests_frame(contests, kind)
+        title = views.title(
+            messages.CONTEST_TITLES[kind] + ": участники, победители и призёры", sel.period, subject
+        )
+        if data.empty:
+            st.markdown(f"**{title}**")
+            st.caption("Нет записей за период.")
+            continue
+        fig = widgets.figures.grouped_bars(
+            data,
+            title,
+            x="level",
+            series="measure",
+            value="value",
+            series_labels=messages.CONTEST_MEASURES,
+            colors=charts.MEASURE_COLORS,
+            x_order=list(dict.fromkeys(data["level"])),
+            unit="чел.",
+        )
+        widgets.chart(fig, key=f"inno_{kind}")
+
+st.subheader("Активность организаций")
+st.caption(
+    "Число записей об инновационной и методической деятельности за период (площадки, проекты, мероприятия, "
+    "конкурсы, публикации) на 100 педагогических работников и на 100 обучающихся."
+)
+ranking = views.activity_ranking(ctx.q("innovation_activity", sel.scope), by=sel.by)
+widgets.table(
+    ranking,
+    key="inno_ranking",
+    title=views.title("Рейтинг активности", sel.period, where),
+    file_stem="innovacii_reiting",
+    period=sel.period,
+)
+widgets.catalog_link()

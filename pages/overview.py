@@ -1,0 +1,67 @@
+"""Обзор: the key indicators of each area against last year and the targets, and who needs attention."""
+
+import streamlit as st
+
+from pages.ui import filters, messages, views, widgets
+
+ctx = widgets.start(messages.PAGE_TITLES["overview"])
+sel = filters.sidebar_filters(ctx)
+catalog = views.Catalog(ctx.q("indicator_catalog"))
+where = views.scope_label(sel.municipality)
+previous = views.previous_period(ctx.state.periods, sel.period)
+institutions = ctx.q("list_institutions")
+inst_name = None
+if sel.inst_id:
+    inst_name = str(institutions.loc[institutions["inst_id"] == sel.inst_id, "short_name"].iloc[0])
+
+st.caption(
+    f"{inst_name + ' · ' if inst_name else ''}{where} · {messages.inst_type_label(sel.inst_type)} · "
+    f"{sel.period} учебный год" + (f" · изменение к {previous}" if previous else "")
+)
+
+for area in ("staff", "ict", "innovation"):
+    codes = catalog.key_codes(area)
+    scope_series = ctx.q("aggregate_series", codes, sel.municipality, sel.inst_type)
+    if sel.inst_id:
+        own = ctx.q("institution_series", sel.inst_id, codes)
+        cards = views.kpis(
+            catalog, codes, own, sel.period, previous, compare=scope_series, compare_label=where
+        )
+    else:
+        cards = views.kpis(catalog, codes, scope_series, sel.period, previous)
+    st.subheader(messages.AREA_NAMES[area])
+    widgets.kpi_row(cards)
+    trend_codes = [c for c in codes if catalog.info(c)["unit"] == "%"] or codes[:1]
+    series = own if sel.inst_id else scope_series
+    unit = catalog.info(trend_codes[0])["unit"]
+    fig = widgets.figures.trend(
+        views.series_frame(series, catalog, trend_codes),
+        f"Динамика: {messages.AREA_NAMES[area].lower()} — {inst_name or where}",
+        unit,
+        height=260,
+    )
+    widgets.chart(fig, key=f"trend_{area}")
+
+st.subheader("Требуют внимания")
+attention_codes = [c for area in ("staff", "ict", "innovation") for c in catalog.key_codes(area)]
+attention = ctx.q("attention_list", sel.period, attention_codes, sel.municipality, sel.inst_type, limit=10)
+st.caption(
+    f"Организации, сильнее всего отстающие от значения «{where}» по организациям того же типа "
+    f"на ключевых показателях, {sel.period} уч. г. Нажмите на название, чтобы открыть организацию."
+)
+items = views.attention_items(attention, catalog, where)
+if not items:
+    st.success("Организаций, отстающих от среднего по ключевым показателям, нет.")
+for item in items:
+    link_col, text_col = st.columns([2, 5])
+    with link_col:
+        st.page_link(
+            "pages/overview.py",
+            label=item["label"],
+            icon=":material/school:",
+            query_params={**sel.params(), "inst": item["inst_id"]},
+        )
+    with text_col:
+        st.markdown(item["text"])
+
+widgets.catalog_link()

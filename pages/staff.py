@@ -1,0 +1,129 @@
+"""Кадры: the structure of the pedagogical staff, its trends, the institutions' staff indicators and the
+lists of who is due for attestation and training."""
+
+import streamlit as st
+
+from pages.ui import filters, fmt, messages, views, widgets
+
+ctx = widgets.start(messages.PAGE_TITLES["staff"])
+sel = filters.sidebar_filters(ctx)
+catalog = views.Catalog(ctx.q("indicator_catalog"))
+codes = catalog.area_codes("staff")
+where = views.scope_label(sel.municipality)
+institutions = ctx.q("list_institutions")
+inst_name = (
+    str(institutions.loc[institutions["inst_id"] == sel.inst_id, "short_name"].iloc[0])
+    if sel.inst_id
+    else None
+)
+subject = inst_name or where
+previous = views.previous_period(ctx.state.periods, sel.period)
+
+scope_series = ctx.q("aggregate_series", codes, sel.municipality, sel.inst_type)
+series = ctx.q("institution_series", sel.inst_id, codes) if sel.inst_id else scope_series
+head_codes = ["STAFF_COUNT", "STAFF_YOUNG_SPECIALISTS", "STAFF_ATTESTATION_DUE", "STAFF_TRAINING_DUE"]
+head_codes = [c for c in head_codes if c in codes]
+widgets.kpi_row(
+    views.kpis(
+        catalog,
+        head_codes,
+        series,
+        sel.period,
+        previous,
+        compare=scope_series if sel.inst_id else None,
+        compare_label=where,
+    )
+)
+
+tab_structure, tab_trends, tab_table, tab_due = st.tabs(
+    ["Структура", "Динамика", "Организации", "Аттестация и КПК"]
+)
+
+with tab_structure:
+    st.caption(f"Педагогические работники (без внешних совместителей) — {subject}, {sel.period} уч. г.")
+    left, right = st.columns(2)
+    for col, dim in ((left, "category"), (right, "education")):
+        with col:
+            data = ctx.q("staff_structure", sel.scope, dim)
+            fig = widgets.figures.structure(
+                data,
+                views.title(messages.STAFF_GROUP_TITLES[dim], sel.period, subject),
+                messages.STAFF_GROUPS[dim],
+            )
+            widgets.chart(fig, key=f"structure_{dim}")
+    left, right = st.columns(2)
+    with left:
+        data = ctx.q("staff_structure", sel.scope, "age_band", by_gender=True)
+        fig = widgets.figures.age_pyramid(
+            data, views.title("Возраст и пол", sel.period, subject), messages.STAFF_GROUPS["age_band"]
+        )
+        widgets.chart(fig, key="structure_age")
+    with right:
+        data = ctx.q("staff_structure", sel.scope, "experience_band")
+        fig = widgets.figures.structure(
+            data,
+            views.title(messages.STAFF_GROUP_TITLES["experience_band"], sel.period, subject),
+            messages.STAFF_GROUPS["experience_band"],
+        )
+        widgets.chart(fig, key="structure_experience")
+
+with tab_trends:
+    trend_sets = [
+        ("Категории и повышение квалификации", ["STAFF_CAT_ANY", "STAFF_CAT_HIGHEST", "STAFF_TRAINED_3Y"]),
+        ("Образование", ["STAFF_HIGHER_EDU", "STAFF_HIGHER_PED_EDU", "STAFF_ICT_TRAINED"]),
+        ("Возраст и стаж", ["STAFF_UNDER_35", "STAFF_55_PLUS", "STAFF_EXP_UNDER_5", "STAFF_EXP_OVER_30"]),
+    ]
+    for i, (what, trend_codes) in enumerate(trend_sets):
+        trend_codes = [c for c in trend_codes if c in codes]
+        fig = widgets.figures.trend(
+            views.series_frame(series, catalog, trend_codes), f"{what} — {subject}, по годам", "%"
+        )
+        widgets.chart(fig, key=f"staff_trend_{i}")
+    if sel.inst_id:
+        fig = widgets.figures.trend(
+            views.compare_frame(series, scope_series, "STAFF_CAT_ANY", inst_name or "", where),
+            f"Доля педагогов с высшей или первой категорией — {inst_name} и {where}, по годам",
+            "%",
+        )
+        widgets.chart(fig, key="staff_trend_compare")
+
+with tab_table:
+    if sel.by == "municipality":
+        long = ctx.q("municipality_values", sel.period, codes, sel.inst_type)
+    else:
+        long = ctx.q("institution_values", sel.period, codes, sel.municipality, sel.inst_type)
+    total = scope_series[scope_series["period"] == sel.period]
+    tbl = views.indicator_table(
+        long, catalog, codes, by=sel.by, total=total, total_label=views.total_label(sel.municipality)
+    )
+    widgets.table(
+        tbl,
+        key="staff_table",
+        title=views.title("Кадровые показатели организаций", sel.period, where),
+        file_stem="kadry",
+        period=sel.period,
+    )
+
+with tab_due:
+    st.caption(messages.PERSONAL_DATA_NOTE)
+    if ctx.user.person_scope:
+        st.caption("Показаны только работники вашей организации.")
+    settings = ctx.q("methodology_settings")
+    for kind in ("attestation", "training"):
+        rows = ctx.q("staff_due_list", sel.scope, kind)
+        tbl = views.due_table(rows, kind)
+        title = views.title(messages.DUE_TITLES[kind], sel.period, subject)
+        if tbl.frame.empty:
+            st.markdown(f"**{title}**")
+            st.caption(messages.DUE_EMPTY)
+            continue
+        widgets.table(
+            tbl,
+            key=f"due_{kind}",
+            title=f"{title}: {fmt.integer(len(tbl.frame))} чел.",
+            file_stem=kind,
+            period=sel.period,
+            preview_rows=500,
+        )
+
+widgets.catalog_link()

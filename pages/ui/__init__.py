@@ -1,0 +1,1 @@
+"""Shared pieces of the dashboard pages: Russian formats, chart builders, filters, exports, cached data."""

@@ -1,0 +1,83 @@
+"""Excel downloads of the dashboards' tables: Russian headers, numbers as numbers, dates as dates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import re
+
+import pandas as pd
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.utils import get_column_letter
+
+from pages.ui import fmt
+
+XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+
+
+def _excel_value(value: object) -> object:
+    if fmt.is_missing(value):
+        return None
+    if isinstance(value, pd.Timestamp):
+        return value.to_pydatetime().date()
+    if hasattr(value, "item"):  # numpy scalars
+        return value.item()  # type: ignore[union-attr]
+    return value
+
+
+def excel_bytes(
+    frame: pd.DataFrame,
+    *,
+    sheet: str = "Данные",
+    title: str | None = None,
+    units: dict[str, str] | None = None,
+    dates: list[str] | None = None,
+) -> bytes:
+    """One sheet: an optional title line, the Russian headers, the rows. Missing values stay empty cells."""
+    units = units or {}
+    dates = dates or []
+    wb = Workbook()
+    ws = wb.active
+    ws.title = _SHEET_BAD.sub(" ", sheet)[:31] or "Данные"
+    row0 = 1
+    if title:
+        ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=12)
+        row0 = 3
+    for j, col in enumerate(frame.columns, start=1):
+        cell = ws.cell(row=row0, column=j, value=str(col))
+        cell.font = Font(bold=True)
+        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    formats: dict[int, str] = {}
+    for j, col in enumerate(frame.columns, start=1):
+        if col in dates:
+            formats[j] = "DD.MM.YYYY"
+        elif col in units:
+            formats[j] = "0.0" if units[col] in ("%", "лет") or units[col].startswith("балл") else "#,##0.##"
+    for i, row in enumerate(frame.itertuples(index=False), start=row0 + 1):
+        for j, value in enumerate(row, start=1):
+            v = _excel_value(value)
+            if isinstance(v, dt.datetime) and j in formats and formats[j] == "DD.MM.YYYY":
+                v = v.date()
+            cell = ws.cell(row=i, column=j, value=v)
+            if j in formats and v is not None:
+                cell.number_format = formats[j]
+    for j, col in enumerate(frame.columns, start=1):
+        width = min(60, max(10, len(str(col)) // 2 + 4))
+        sample = frame[col].head(200)
+        if sample.dtype == object or str(sample.dtype) in ("str", "string"):
+            width = min(60, max(width, *(len(str(x)) + 2 for x in sample if not fmt.is_missing(x)), 10))
+        ws.column_dimensions[get_column_letter(j)].width = width
+    ws.freeze_panes = ws.cell(row=row0 + 1, column=1)
+    buffer = io.BytesIO()
+    wb.save(buffer)
+    return buffer.getvalue()
+
+
+def file_name(stem: str, period: str | None = None) -> str:
+    """`kadry_2024-2025.xlsx`: safe for every file system."""
+    safe = re.sub(r"[^0-9A-Za-zА-Яа-яЁё_-]+", "_", stem).strip("_") or "table"
+    if period:
+        safe += "_" + period.replace("/", "-")
+    return safe + ".xlsx"

@@ -1,0 +1,510 @@
+"""What a page shows, shaped from the query layer's DataFrames (no Streamlit here: tests call these).
+
+Long indicator rows become wide tables with Russian headers, KPI cards get their formatted value, change and
+colour, structure counts get their display order. Numbers are not rounded here (the formats do that).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+import pandas as pd
+
+from pages.ui import fmt, messages
+
+
+# ----------------------------------------------------------------------------------------- catalogue
+class Catalog:
+    """mart.indicator_catalog with look-ups by code (built once per page run)."""
+
+    def __init__(self, frame: pd.DataFrame) -> None:
+        self.frame = frame
+        self._by_code: dict[str, dict[str, Any]] = {}
+        for row in frame.to_dict("records"):
+            if fmt.is_missing(row.get("target")):
+                row["target"] = None
+            self._by_code[str(row["indicator_code"])] = row
+
+    def info(self, code: str) -> dict[str, Any]:
+        return self._by_code.get(
+            code, {"indicator_code": code, "name_ru": code, "unit": "", "direction": "none", "target": None}
+        )
+
+    def __contains__(self, code: object) -> bool:
+        return code in self._by_code
+
+    def area_codes(self, area: str) -> list[str]:
+        return [c for c, r in self._by_code.items() if r.get("area") == area]
+
+    def key_codes(self, area: str) -> list[str]:
+        """The area's KPI indicators (`key` in the catalogue); the first four of the area if none is marked."""
+        codes = self.area_codes(area)
+        keys = [c for c in codes if bool(self._by_code[c].get("key_indicator"))]
+        return keys or codes[:4]
+
+
+def header(info: dict[str, Any]) -> str:
+    """A table header: the indicator's name with its unit."""
+    unit = info.get("unit") or ""
+    unit_text = "баллы" if unit.startswith("балл") else unit
+    return f"{info['name_ru']}, {unit_text}" if unit_text else str(info["name_ru"])
+
+
+def help_text(info: dict[str, Any]) -> str:
+    """The tooltip of a number: formula, direction and where to read more."""
+    parts = [str(info.get("name_ru", ""))]
+    if info.get("formula_ru"):
+        parts.append(f"Формула: {info['formula_ru']}")
+    parts.append(f"Направление: {messages.DIRECTIONS.get(str(info.get('direction')), '—')}")
+    if info.get("target") is not None:
+        parts.append(f"Цель: {fmt.value(info['target'], info.get('unit'))}")
+    if info.get("source_ru"):
+        parts.append(f"Источник: {info['source_ru']}")
+    parts.append(f"Справочник показателей → код {info['indicator_code']}")
+    return "\n\n".join(parts)
+
+
+# ----------------------------------------------------------------------------------------- scope words
+def scope_label(municipality: str | None) -> str:
+    return municipality or messages.REGION
+
+
+def total_label(municipality: str | None) -> str:
+    return messages.TOTAL_FOR.format(name=municipality) if municipality else messages.REGION_TOTAL
+
+
+def title(what: str, period: str, where: str) -> str:
+    return f"{what} — {where}, {fmt.period(period)}"
+
+
+def previous_period(periods: Sequence[str], period: str) -> str | None:
+    ordered = sorted(periods)
+    if period not in ordered:
+        return None
+    i = ordered.index(period)
+    return ordered[i - 1] if i > 0 else None
+
+
+# ----------------------------------------------------------------------------------------- KPI cards
+@dataclass(frozen=True)
+class Kpi:
+    code: str
+    label: str
+    value: float | None
+    value_text: str
+    delta_text: str | None
+    delta_color: str
+    delta_arrow: str
+    help: str
+    target_text: str | None
+    compare_text: str | None
+    spark: list[float] = field(default_factory=list)
+
+
+def _values(series: pd.DataFrame | None) -> dict[tuple[str, str], float]:
+    """{(indicator_code, period): value} of a series, missing values left out."""
+    if series is None or series.empty:
+        return {}
+    return {
+        (str(c), str(p)): float(v)
+        for c, p, v in zip(series["indicator_code"], series["period"], series["value"], strict=True)
+        if not fmt.is_missing(v)
+    }
+
+
+def delta_style(change: float | None, direction: str) -> tuple[str, str]:
+    """(colour, arrow) of a change: green when it goes the indicator's good way, red when not, grey for
+    no change or no direction."""
+    if change is None or change == 0:
+        return "gray", "off"
+    arrow = "up" if change > 0 else "down"
+    if direction == "up":
+        return ("green" if change > 0 else "red"), arrow
+    if direction == "down":
+        return ("green" if change < 0 else "red"), arrow
+    return "gray", arrow
+
+
+def kpis(
+    catalog: Catalog,
+    codes: Sequence[str],
+    series: pd.DataFrame,
+    period: str,
+    previous: str | None,
+    *,
+    compare: pd.DataFrame | None = None,
+    compare_label: str = "",
+) -> list[Kpi]:
+    """KPI cards for `codes` from a series (period, indicator_code, value): value in `period`, change
+    against `previous`, the catalogue's target, and (for an institution) the scope's value beside it."""
+    cards = []
+    own = _values(series)
+    other = _values(compare)
+    periods = sorted({p for _, p in own})
+    for code in codes:
+        info = catalog.info(code)
+        unit = info.get("unit")
+        current = own.get((code, period))
+        before = own.get((code, previous)) if previous else None
+        change = None if current is None or before is None else current - before
+        delta_text = fmt.delta(current, before, unit)
+        if delta_text is not None and not any(ch in "123456789" for ch in delta_text):
+            change = 0.0  # a change that rounds to zero is no change (grey, no arrow)
+        color, arrow = delta_style(change, str(info.get("direction")))
+        compare_value = other.get((code, period))
+        cards.append(
+            Kpi(
+                code=code,
+                label=str(info["name_ru"]),
+                value=current,
+                value_text=fmt.value(current, unit) if current is not None else "нет данных",
+                delta_text=delta_text,
+                delta_color=color,
+                delta_arrow=arrow,
+                help=help_text(info),
+                target_text=f"цель {fmt.value(info['target'], unit)}"
+                if info.get("target") is not None
+                else None,
+                compare_text=(
+                    f"{compare_label}: {fmt.value(compare_value, unit)}"
+                    if compare_value is not None
+                    else None
+                ),
+                spark=[own[(code, p)] for p in periods if (code, p) in own],
+            )
+        )
+    return cards
+
+
+# ----------------------------------------------------------------------------------------- tables
+@dataclass
+class Table:
+    """A table ready for display and export: Russian headers, and how each numeric column is formatted."""
+
+    frame: pd.DataFrame
+    units: dict[str, str] = field(default_factory=dict)  # column → unit of its numbers ("%", "чел." …)
+    dates: list[str] = field(default_factory=list)
+    help: dict[str, str] = field(default_factory=dict)
+    missing: int = 0  # cells shown as «—»
+
+
+def indicator_table(
+    long: pd.DataFrame,
+    catalog: Catalog,
+    codes: Sequence[str],
+    *,
+    by: str,
+    total: pd.DataFrame | None = None,
+    total_label: str = "",
+) -> Table:
+    """Rows of institutions (by="institution": long has inst_id, short_name, inst_type, municipality) or
+    municipalities (by="municipality"), one column per indicator, with the scope's total row first."""
+    if by == "institution":
+        keys = ["inst_id", "short_name", "inst_type", "municipality"]
+        first = {
+            "short_name": "Организация",
+            "inst_type": "Тип",
+            "municipality": "Муниципалитет",
+        }
+    else:
+        keys = ["municipality"]
+        first = {"municipality": "Муниципалитет"}
+    base = (
+        long[keys].drop_duplicates().reset_index(drop=True) if not long.empty else pd.DataFrame(columns=keys)
+    )
+    values = long.dropna(subset=["indicator_code"]) if not long.empty else long
+    if not values.empty:
+        wide = values.pivot_table(index=keys[0], columns="indicator_code", values="value", aggfunc="first")
+        wide = wide.reset_index()
+        frame = base.merge(wide, on=keys[0], how="left")
+    else:
+        frame = base.copy()
+    for code in codes:
+        if code not in frame.columns:
+            frame[code] = float("nan")
+    frame = frame[keys + list(codes)]
+    if total is not None:
+        row: dict[str, Any] = {k: None for k in keys}
+        row[keys[1] if by == "institution" else keys[0]] = total_label
+        for code in codes:
+            part = total[total["indicator_code"] == code]
+            row[code] = (
+                float(part.iloc[0]["value"])
+                if not part.empty and not fmt.is_missing(part.iloc[0]["value"])
+                else float("nan")
+            )
+        frame = pd.concat([pd.DataFrame([row]), frame], ignore_index=True)
+    if by == "institution":
+        frame["inst_type"] = frame["inst_type"].map(lambda c: messages.inst_type_label(c) if c else "")
+        frame = frame.drop(columns=["inst_id"])
+    rename = dict(first)
+    units: dict[str, str] = {}
+    helps: dict[str, str] = {}
+    for code in codes:
+        info = catalog.info(code)
+        head = header(info)
+        rename[code] = head
+        units[head] = str(info.get("unit") or "")
+        helps[head] = help_text(info)
+    frame = frame.rename(columns=rename)
+    for head in units:
+        frame[head] = pd.to_numeric(frame[head], errors="coerce").astype("float64")
+    missing = int(frame[list(units)].isna().sum().sum()) if units else 0
+    return Table(frame=frame, units=units, help=helps, missing=missing)
+
+
+def values_for_chart(long: pd.DataFrame, code: str, *, by: str) -> tuple[pd.DataFrame, list[str]]:
+    """(label, value[, inst_type]) rows of one indicator for a bar chart, and the labels without a value."""
+    if long.empty:
+        return pd.DataFrame(columns=["label", "value", "inst_type"]), []
+    if by == "institution":
+        base = long[["inst_id", "short_name", "inst_type"]].drop_duplicates("inst_id")
+        vals = long[long["indicator_code"] == code][["inst_id", "value"]]
+        frame = base.merge(vals, on="inst_id", how="left").rename(columns={"short_name": "label"})
+        frame = frame[["label", "value", "inst_type"]]
+    else:
+        base = long[["municipality"]].drop_duplicates()
+        vals = long[long["indicator_code"] == code][["municipality", "value"]]
+        frame = base.merge(vals, on="municipality", how="left").rename(columns={"municipality": "label"})
+        frame["inst_type"] = None
+    missing = sorted(str(x) for x in frame.loc[frame["value"].isna(), "label"])
+    return frame.reset_index(drop=True), missing
+
+
+def series_frame(series: pd.DataFrame, catalog: Catalog, codes: Sequence[str]) -> pd.DataFrame:
+    """period, series (indicator name), value — for a trend chart of several indicators of one scope."""
+    rows = series[series["indicator_code"].isin(list(codes))].copy()
+    names = {c: str(catalog.info(c)["name_ru"]) for c in codes}
+    rows["series"] = rows["indicator_code"].map(names)
+    rows["order"] = rows["indicator_code"].map({c: i for i, c in enumerate(codes)})
+    return rows.sort_values(["order", "period"])[["period", "series", "value"]]
+
+
+def compare_frame(
+    own: pd.DataFrame, scope: pd.DataFrame, code: str, own_label: str, scope_label: str
+) -> pd.DataFrame:
+    """period, series, value — one institution against its scope on one indicator."""
+    parts = []
+    for frame, label in ((own, own_label), (scope, scope_label)):
+        rows = frame[frame["indicator_code"] == code][["period", "value"]].copy()
+        rows["series"] = label
+        parts.append(rows)
+    return pd.concat(parts, ignore_index=True)[["period", "series", "value"]]
+
+
+def attention_items(attention: pd.DataFrame, catalog: Catalog, where: str) -> list[dict[str, Any]]:
+    """One line per institution of the attention list, formatted."""
+    items = []
+    for row in attention.itertuples(index=False):
+        info = catalog.info(str(row.indicator_code))
+        unit = info.get("unit")
+        gap = fmt.number(row.shortfall, 1) + (f"{fmt.NBSP}п.п." if unit == "%" else fmt.unit_suffix(unit))
+        others = int(row.indicators_below) - 1
+        tail = (
+            f"; ниже ещё по {others} {fmt.plural(others, 'показателю', 'показателям', 'показателям')}"
+            if others > 0
+            else ""
+        )
+        items.append(
+            {
+                "inst_id": row.inst_id,
+                "label": f"{row.short_name} ({messages.inst_type_label(row.inst_type).lower()})",
+                "text": (
+                    f"{info['name_ru']}: {fmt.value(row.value, unit)} при {fmt.value(row.scope_value, unit)} "
+                    f"({where}, {messages.inst_type_label(row.inst_type).lower()}); отставание {gap}{tail}"
+                ),
+            }
+        )
+    return items
+
+
+# ----------------------------------------------------------------------------------------- staff
+def due_table(rows: pd.DataFrame, kind: str) -> Table:
+    """The list of who is due, with Russian headers and labels."""
+    frame = pd.DataFrame(
+        {
+            "Организация": rows["short_name"],
+            "ФИО": rows["full_name"].fillna("(не указано)"),
+            "Табельный номер": rows["staff_id"],
+            "Должность": rows["position"].map(messages.position_label),
+        }
+    )
+    if kind == "attestation":
+        frame["Категория"] = rows["category"].map(messages.category_label)
+        frame["Дата присвоения"] = pd.to_datetime(rows["category_date"])
+        frame["Категория действует до"] = pd.to_datetime(rows["category_valid_until"])
+        dates = ["Дата присвоения", "Категория действует до"]
+    else:
+        frame["Дата окончания последних КПК"] = pd.to_datetime(rows["last_training_date"])
+        frame["Срок следующих КПК"] = pd.to_datetime(rows["training_due_date"])
+        frame["Примечание"] = rows["last_training_date"].map(
+            lambda d: "курсы не проходил(а)" if fmt.is_missing(d) else ""
+        )
+        dates = ["Дата окончания последних КПК", "Срок следующих КПК"]
+    return Table(frame=frame.reset_index(drop=True), dates=dates)
+
+
+# ----------------------------------------------------------------------------------------- ICT
+COMPONENT_COLUMNS = (
+    "c1_pc_per_pupil",
+    "c2_pc_internet",
+    "c3_rooms_workstation",
+    "c4_speed",
+    "c5_digital_services",
+    "readiness_index",
+)
+
+
+def readiness_rows(ict: pd.DataFrame, *, by: str, limit: int = 60) -> tuple[pd.DataFrame, int, list[str]]:
+    """Rows of the readiness heat map: institutions, or municipalities (pupil-weighted means, as the
+    index itself aggregates), lowest index first, at most `limit`. Returns (rows, total rows, missing)."""
+    have = ict.dropna(subset=["readiness_index"])
+    missing = sorted(str(x) for x in ict.loc[ict["readiness_index"].isna(), "short_name"])
+    if by == "municipality":
+        parts = []
+        for mun, part in have.groupby("municipality"):
+            weights = part["students"].astype("float64")
+            row = {"label": mun}
+            for col in COMPONENT_COLUMNS:
+                row[col] = float((part[col].astype("float64") * weights).sum() / weights.sum())
+            parts.append(row)
+        rows = pd.DataFrame(parts, columns=["label", *COMPONENT_COLUMNS])
+    else:
+        rows = have.rename(columns={"short_name": "label"})[["label", *COMPONENT_COLUMNS]]
+    rows = rows.sort_values("readiness_index", kind="stable").reset_index(drop=True)
+    return rows.head(limit), len(rows), missing
+
+
+def speed_summary(ict: pd.DataFrame, targets: dict[str, float]) -> Table:
+    """By locality: institutions with an ict row, meeting the target, share, median speed."""
+    rows = []
+    for loc in ("urban", "rural"):
+        part = ict[(ict["locality"] == loc) & ict["internet_speed_mbps"].notna()]
+        if part.empty:
+            continue
+        meets = int(part["meets_speed_target"].astype(bool).sum())
+        rows.append(
+            {
+                "Местность": messages.locality_label(loc),
+                "Целевая скорость, Мбит/с": targets.get(loc),
+                "Организаций": len(part),
+                "Достигли цели": meets,
+                "Доля достигших цели, %": meets / len(part) * 100,
+                "Медианная скорость, Мбит/с": float(part["internet_speed_mbps"].median()),
+            }
+        )
+    frame = pd.DataFrame(rows)
+    units = {
+        "Целевая скорость, Мбит/с": "ед.",
+        "Организаций": "ед.",
+        "Достигли цели": "ед.",
+        "Доля достигших цели, %": "%",
+        "Медианная скорость, Мбит/с": "ед.",
+    }
+    return Table(frame=frame, units=units if not frame.empty else {})
+
+
+# ----------------------------------------------------------------------------------------- innovation
+LEVEL_ORDER = ("institution", "municipal", "regional", "federal", "international")
+
+
+def sites_frame(sites: pd.DataFrame, *, by: str) -> pd.DataFrame:
+    """label, level, sites — by institution or municipality."""
+    if sites.empty:
+        return pd.DataFrame(columns=["label", "level", "sites"])
+    key = "short_name" if by == "institution" else "municipality"
+    out = sites.groupby([key, "level"], as_index=False)["sites"].sum().rename(columns={key: "label"})
+    totals = out.groupby("label")["sites"].sum().sort_values()
+    out["order"] = out["label"].map({k: i for i, k in enumerate(totals.index)})
+    return out.sort_values(["order", "level"]).drop(columns="order")
+
+
+def contests_frame(contests: pd.DataFrame, activity_type: str) -> pd.DataFrame:
+    """level (label), measure, value — participants, winners and prize-winners by level."""
+    part = contests[contests["activity_type"] == activity_type]
+    rows = []
+    for level in LEVEL_ORDER:
+        lv = part[part["level"] == level]
+        if lv.empty:
+            continue
+        for measure in messages.CONTEST_MEASURES:
+            rows.append(
+                {"level": messages.level_label(level), "measure": measure, "value": float(lv[measure].sum())}
+            )
+    return pd.DataFrame(rows, columns=["level", "measure", "value"])
+
+
+def activity_ranking(activity: pd.DataFrame, *, by: str) -> Table:
+    """Innovation records per 100 pedagogical workers and per 100 pupils, most active first."""
+    data = activity.copy()
+    if by == "municipality":
+        data = data.groupby("municipality", as_index=False).agg(
+            records=("records", lambda s: s.sum(min_count=1)),
+            staff=("staff", lambda s: s.sum(min_count=1)),
+            students=("students", lambda s: s.sum(min_count=1)),
+        )
+        data["label"] = data["municipality"]
+        first = {"label": "Муниципалитет"}
+    else:
+        data["label"] = data["short_name"]
+        data["type_label"] = data["inst_type"].map(messages.inst_type_label)
+        first = {"label": "Организация", "type_label": "Тип"}
+    staff = pd.to_numeric(data["staff"], errors="coerce").astype("float64")
+    pupils = pd.to_numeric(data["students"], errors="coerce").astype("float64")
+    records = pd.to_numeric(data["records"], errors="coerce").astype("float64")
+    data["per_staff"] = (records / staff.where(staff > 0)) * 100
+    data["per_pupils"] = (records / pupils.where(pupils > 0)) * 100
+    data["records_f"] = records
+    data = data.sort_values(["per_staff", "per_pupils"], ascending=False, na_position="last")
+    cols = {
+        **first,
+        "records_f": "Записей о деятельности, ед.",
+        "per_staff": "На 100 педагогических работников, ед.",
+        "per_pupils": "На 100 обучающихся, ед.",
+    }
+    frame = data[list(cols)].rename(columns=cols).reset_index(drop=True)
+    units = {
+        "Записей о деятельности, ед.": "ед.",
+        "На 100 педагогических работников, ед.": "ед.",
+        "На 100 обучающихся, ед.": "ед.",
+    }
+    missing = int(frame[list(units)].isna().sum().sum())
+    return Table(frame=frame, units=units, missing=missing)
+
+
+# ----------------------------------------------------------------------------------------- catalogue page
+def catalog_table(catalog: Catalog, query: str = "", area: str | None = None) -> pd.DataFrame:
+    """The catalogue with Russian headers, filtered by a search text (name, code, formula, description)."""
+    data = catalog.frame
+    if area:
+        data = data[data["area"] == area]
+    q = query.strip().lower()
+    if q:
+        hay = (
+            data["name_ru"].fillna("")
+            + " "
+            + data["indicator_code"].fillna("")
+            + " "
+            + data["formula_ru"].fillna("")
+            + " "
+            + data["description_ru"].fillna("")
+        ).str.lower()
+        data = data[hay.str.contains(q, regex=False)]
+    return pd.DataFrame(
+        {
+            "Код": data["indicator_code"],
+            "Показатель": data["name_ru"],
+            "Раздел": data["area"].map(lambda a: messages.AREA_NAMES.get(a, a)),
+            "Единица": data["unit"],
+            "Направление": data["direction"].map(lambda d: messages.DIRECTIONS.get(d, d)),
+            "Формула": data["formula_ru"],
+            "Источник": data["source_ru"],
+            "Цель": [
+                fmt.value(t, u) if not fmt.is_missing(t) else ""
+                for t, u in zip(data["target"], data["unit"], strict=True)
+            ],
+            "Описание": data["description_ru"],
+        }
+    ).reset_index(drop=True)

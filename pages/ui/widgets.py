@@ -1,0 +1,168 @@
+"""Streamlit building blocks shared by the pages: the no-data notice, KPI cards, charts with their missing-
+data note, tables with Russian formats and an Excel download."""
+
+from __future__ import annotations
+
+import functools
+import html
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import plotly.graph_objects as go
+import streamlit as st
+
+from pages.ui import charts, export, fmt, messages
+from pages.ui.data import Context, context
+from pages.ui.views import Kpi, Table
+
+PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+
+
+def start(title: str) -> Context:
+    """Every dashboard page starts here: the title, the demo notice, and a stop with instructions when
+    there is nothing to show."""
+    st.title(title)
+    ctx = context()
+    if ctx.state.is_demo or ctx.user.login == "demo":
+        st.sidebar.caption(messages.DEMO_NOTICE)
+    if ctx.state.status == "broken":
+        st.error(messages.BROKEN_BODY.format(detail=ctx.state.detail[:200]))
+        st.stop()
+    if not ctx.state.ready:
+        st.info(f"**{messages.NO_DATA_TITLE}.** {messages.NO_DATA_BODY}", icon="ℹ️")
+        st.stop()
+    return ctx
+
+
+def kpi_row(cards: Sequence[Kpi], per_row: int = 4) -> None:
+    """KPI cards: the indicator's full name (with its formula in the tooltip), the value, the change
+    against last year coloured by the indicator's direction, a sparkline, and the target or the scope's
+    value beneath."""
+    for start_at in range(0, len(cards), per_row):
+        cols = st.columns(per_row)
+        for col, card in zip(cols, cards[start_at : start_at + per_row], strict=False):
+            with col, st.container(border=True, height="stretch"):
+                st.markdown(
+                    f"<small>{html.escape(card.label)}</small>", help=card.help, unsafe_allow_html=True
+                )
+                st.metric(
+                    card.label,
+                    card.value_text,
+                    delta=card.delta_text,
+                    delta_color=card.delta_color,  # type: ignore[arg-type]
+                    delta_arrow=card.delta_arrow,  # type: ignore[arg-type]
+                    label_visibility="collapsed",
+                    chart_data=card.spark if len(card.spark) > 1 else None,
+                    delta_description="к прошлому году" if card.delta_text else None,
+                )
+                notes = [t for t in (card.compare_text, card.target_text) if t]
+                if notes:
+                    st.caption(" · ".join(notes))
+
+
+def missing_note(labels: Sequence[str], what: str = "нет данных") -> None:
+    if not labels:
+        return
+    shown = ", ".join(labels[:12])
+    more = len(labels) - 12
+    tail = f" и ещё {more}" if more > 0 else ""
+    st.caption(f"{what.capitalize()}: {shown}{tail} — на графике не показаны.")
+
+
+@st.cache_data(show_spinner=False, max_entries=2048)
+def _figure(name: str, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+    builder = getattr(charts, name)
+    return builder(*args, **dict(kwargs)).to_dict()
+
+
+class _Figures:
+    """`figures.trend(...)`: a chart builder of pages.ui.charts whose result is cached by its arguments
+    (building a plotly figure costs more than the queries behind it)."""
+
+    def __getattr__(self, name: str) -> Callable[..., dict[str, Any]]:
+        if name.startswith("_") or not callable(getattr(charts, name, None)):
+            raise AttributeError(name)
+
+        def build(*args: Any, **kwargs: Any) -> dict[str, Any]:
+            return _figure(name, args, tuple(sorted(kwargs.items())))
+
+        return build
+
+
+figures = _Figures()
+
+
+def chart(fig: go.Figure | dict[str, Any], key: str, missing: Sequence[str] = ()) -> None:
+    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG)
+    missing_note(list(missing))
+
+
+def _formatter(unit: str):  # type: ignore[no-untyped-def]
+    def format_cell(x: object) -> str:
+        return fmt.number(x, fmt.decimals_for(x, unit)) if not fmt.is_missing(x) else fmt.MISSING
+
+    return format_cell
+
+
+def table(
+    tbl: Table,
+    *,
+    key: str,
+    title: str,
+    file_stem: str,
+    period: str | None = None,
+    height: int | str = "auto",
+    preview_rows: int | None = None,
+) -> None:
+    """The table (sortable; numbers and dates in Russian) with an Excel download of the same rows.
+
+    `preview_rows` shows only the first rows on the page (long lists of people); the download has them all.
+    """
+    st.markdown(f"**{title}**")
+    if tbl.frame.empty:
+        st.caption("Нет строк для выбранных фильтров.")
+        return
+    config: dict[str, object] = {
+        col: st.column_config.DateColumn(col, format="DD.MM.YYYY") for col in tbl.dates
+    }
+    for col, text in tbl.help.items():
+        config[col] = st.column_config.Column(col, help=text)
+    shown = tbl.frame
+    if preview_rows is not None and len(shown) > preview_rows:
+        shown = shown.head(preview_rows)
+        st.caption(
+            f"Показаны первые {fmt.integer(preview_rows)} из {fmt.integer(len(tbl.frame))} строк; "
+            "полный список — в файле Excel."
+        )
+    data: object = shown
+    if tbl.units:
+        data = shown.style.format({col: _formatter(unit) for col, unit in tbl.units.items()})
+    st.dataframe(data, hide_index=True, column_config=config, key=key, height=height)  # type: ignore[arg-type]
+    if tbl.missing:
+        st.caption(messages.MISSING_NOTE)
+    st.download_button(
+        "Скачать в Excel",
+        data=functools.partial(
+            export.excel_bytes,
+            tbl.frame,
+            sheet=title[:31],
+            title=title,
+            units=tbl.units,
+            dates=tbl.dates,
+        ),
+        file_name=export.file_name(file_stem, period),
+        mime=export.XLSX_MIME,
+        key=f"{key}_xlsx",
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def catalog_link(code: str | None = None, label: str | None = None) -> None:
+    """A link to the catalogue page, opened on one indicator when `code` is given."""
+    st.page_link(
+        "pages/catalog.py",
+        label=label or messages.CATALOG_POINTER,
+        icon=":material/menu_book:",
+        query_params={"code": code} if code else None,
+    )

@@ -1,0 +1,81 @@
+"""Warehouses for the page tests: the hand-built one, an empty one, a missing file, and the demo (when the
+demo generator is available)."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from tests.pages import handmade
+from warehouse import queries
+
+REPO = Path(__file__).resolve().parents[2]
+APP = REPO / "app.py"
+PAGES = ["pages/overview.py", "pages/staff.py", "pages/ict.py", "pages/innovation.py", "pages/catalog.py"]
+
+
+@pytest.fixture(scope="session")
+def handmade_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return handmade.build(tmp_path_factory.mktemp("handmade") / "imc.duckdb")
+
+
+@pytest.fixture(scope="session")
+def empty_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return handmade.build(tmp_path_factory.mktemp("empty") / "imc.duckdb", empty=True)
+
+
+@pytest.fixture(scope="session")
+def missing_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("missing") / "nothing-here.duckdb"
+
+
+def build_demo(folder: Path, scale: str) -> Path:
+    """The demo warehouse via the command line (`python -m etl demo`), skipped while it does not exist."""
+    db = folder / f"demo-{scale}.duckdb"
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", "demo", "--db", str(db), "--scale", scale],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    if result.returncode != 0 or not db.exists():
+        pytest.skip(f"python -m etl demo --scale {scale} failed: {(result.stderr or result.stdout)[-400:]}")
+    return db
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_demo(tmp_path_factory.mktemp("demo"), "city")
+
+
+@pytest.fixture
+def open_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
+    """open_app(db, page, params=None, user=None) → a finished AppTest run of that page."""
+
+    def run(db: Path, page: str = "pages/overview.py", params: dict | None = None, user=None) -> AppTest:
+        monkeypatch.setenv("IMC_DB", str(db))
+        at = AppTest.from_file(str(APP), default_timeout=60)
+        if user is not None:
+            at.session_state["imc_user"] = user
+        if page != "pages/overview.py":
+            at.run()
+            at.switch_page(page)
+        if params:
+            at.query_params.update(params)
+        return at.run()
+
+    yield run
+    queries.close_all()
+    os.environ.pop("IMC_DB", None)
+
+
+@pytest.fixture(scope="session")
+def region_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_demo(tmp_path_factory.mktemp("demo-region"), "region")

@@ -18,11 +18,12 @@ from pathlib import Path
 import duckdb
 import numpy as np
 import pandas as pd
+import pyarrow as pa
 
 from etl import messages, rules
 from etl.contract import DATASETS, LOAD_ORDER
 from etl.normalize import ParseIssue, normalize
-from etl.readers import SUPPORTED_SUFFIXES, FileRejected, RawTable, read_file
+from etl.readers import SUPPORTED_SUFFIXES, FileRejected, RawTable, peek_dataset, read_file
 from etl.validate import RuleFailure, run_suite
 from warehouse.db import archive_dir, resolve_db_path, write_transaction
 from warehouse.settings import current_settings, read_settings, write_settings
@@ -131,6 +132,25 @@ class _Batch:
         return f"{self.stamp}-{self.count:03d}"
 
 
+@dataclass
+class _Prepared:
+    """A file that was read and parsed, waiting for validation and writing."""
+
+    item: InputFile
+    data: bytes
+    result: FileResult
+    raw: RawTable
+    typed: pd.DataFrame
+    parse_issues: list[ParseIssue]
+    failures: list[RuleFailure] = field(default_factory=list)
+
+    def release(self) -> None:
+        """Drop the frames once written: at country scale they are gigabytes."""
+        self.typed = pd.DataFrame()
+        self.raw.frame = pd.DataFrame()
+        self.data = b""
+
+
 def load_files(
     inputs: Sequence[InputFile | Path],
     db: Path | str | None = None,
@@ -147,6 +167,10 @@ def load_files(
     `dataset` forces the dataset instead of detecting it from the headers; `fresh` builds the warehouse from
     scratch; `force` reloads files already loaded; `allowed_inst_ids` restricts rows to a director's own
     institution; `info` is written to meta.info (e.g. kind=demo).
+
+    Three passes: every file is read and parsed; each dataset's files are validated together (one GX run
+    per dataset: its cost is mostly per run, not per row); then the files are written in load order
+    (registry first), so that the institution rules see the registry of this very load.
     """
     db_path = resolve_db_path(db)
     files = [i if isinstance(i, InputFile) else InputFile.from_path(Path(i)) for i in inputs]
@@ -161,22 +185,30 @@ def load_files(
         if info:
             for key, value in info.items():
                 con.execute("INSERT OR REPLACE INTO meta.info VALUES (?, ?)", [key, value])
-        # read every file first, so that the registry loads before the data that refers to it
         staged = [_peek(f, dataset, settings) for f in files]
         staged.sort(key=_load_order_key)
-        total_bytes = sum(len(data) for _, data, _ in staged if data) or 1
-        done = 0
-        for item, data, _ in staged:
+        prepared: list[_Prepared] = []
+        seen: set[str] = set()
+        for n, (item, data, _) in enumerate(staged):
+            report(0.4 * n / len(staged), f"{item.name}: {messages.PROGRESS_STEPS['read']}")
             result = FileResult(source_file=item.name, batch_id=batches.next())
             results.append(result)
-
-            def step(name: str, done_bytes: int = done, item: InputFile = item) -> None:
-                report(0.9 * done_bytes / total_bytes, f"{item.name}: {messages.PROGRESS_STEPS[name]}")
-
-            _load_one(
-                con, item, data, result, dataset, force, allowed_inst_ids, settings, db_path, step, batches
+            ready = _prepare(con, item, data, result, dataset, force, settings, seen)
+            if ready is not None:
+                prepared.append(ready)
+        for name in LOAD_ORDER:
+            group = [p for p in prepared if p.raw.dataset == name]
+            if group:
+                report(
+                    0.4 + 0.3 * LOAD_ORDER.index(name) / len(LOAD_ORDER), messages.PROGRESS_STEPS["validate"]
+                )
+                _validate_group(name, group)
+        for n, ready in enumerate(prepared):
+            report(
+                0.7 + 0.2 * n / max(len(prepared), 1),
+                f"{ready.item.name}: {messages.PROGRESS_STEPS['write']}",
             )
-            done += len(data) if data else 0
+            _write_file(con, ready, allowed_inst_ids, db_path)
         report(0.9, messages.PROGRESS_STEPS["marts"])
         from warehouse.build import build_marts
 
@@ -206,72 +238,80 @@ def _peek(
         return item, None, None
     if dataset:
         return item, data, dataset
-    return item, data, _guess_dataset(item.name, data)
+    return item, data, peek_dataset(Path(item.name), data)
 
 
-def _guess_dataset(name: str, data: bytes) -> str | None:
-    from etl.readers import peek_dataset
-
-    return peek_dataset(Path(name), data)
-
-
-def _load_one(
+def _prepare(
     con: duckdb.DuckDBPyConnection,
     item: InputFile,
     data: bytes | None,
     result: FileResult,
     dataset: str | None,
     force: bool,
-    allowed_inst_ids: set[str] | None,
     settings: dict[str, str],
-    db_path: Path,
-    step: Callable[[str], None],
-    batches: _Batch,
-) -> None:
-    step("read")
+    seen: set[str],
+) -> _Prepared | None:
+    """Read and parse one file; a rejected or already loaded file is logged here and goes no further."""
     try:
         if data is None:
             data = _read_or_reject(item, settings)
         result.sha256 = hashlib.sha256(data).hexdigest()
         previous = None if force else _previous_load(con, result.sha256)
+        if previous is None and result.sha256 in seen:
+            previous = dt.datetime.now()  # the same bytes twice in one load
         if previous is not None:
             result.status = "duplicate"
             when = previous.strftime("%d.%m.%Y %H:%M")
             result.message_ru = messages.DUPLICATE.format(sha=result.sha256[:12], when=when)
             _log(con, result, archive_path=None)
-            return
+            return None
         raw = read_file(Path(item.name), data, dataset)
     except FileRejected as exc:
         result.status = "rejected"
         result.message_ru = exc.message_ru
         _log(con, result, archive_path=None)
-        return
-
+        return None
+    seen.add(result.sha256)
     result.dataset = raw.dataset
     if raw.unknown_columns:
         result.notices.append(
             messages.UNKNOWN_COLUMNS.format(columns=", ".join(f"«{c}»" for c in raw.unknown_columns))
         )
-    step("normalize")
     typed, parse_issues = normalize(raw, settings)
-    step("validate")
-    failures = run_suite(raw.dataset, typed)
+    return _Prepared(item, data, result, raw, typed, parse_issues)
+
+
+def _validate_group(dataset: str, group: list[_Prepared]) -> None:
+    """Run the dataset's suite once over all its files and hand each file its own failing rows."""
+    frames = [p.typed for p in group]
+    combined = frames[0] if len(frames) == 1 else pd.concat(frames, ignore_index=True)
+    failures = run_suite(dataset, combined)
+    offsets = np.cumsum([0] + [len(f) for f in frames])
+    for n, ready in enumerate(group):
+        low, high = offsets[n], offsets[n + 1]
+        for failure in failures:
+            mine = failure.positions[(failure.positions >= low) & (failure.positions < high)] - low
+            if mine.size:
+                ready.failures.append(RuleFailure(mine, failure.column, failure.rule, failure.explanation_ru))
+
+
+def _write_file(
+    con: duckdb.DuckDBPyConnection, ready: _Prepared, allowed_inst_ids: set[str] | None, db_path: Path
+) -> None:
+    raw, typed, result = ready.raw, ready.typed, ready.result
+    failures = list(ready.failures)
     known = {r[0] for r in con.execute("SELECT inst_id FROM core.institutions").fetchall()}
-    if raw.dataset == "institutions":
-        known |= set(typed["inst_id"].dropna())
-        failures += rules.foreign_institutions(typed, allowed_inst_ids)
-    else:
+    if raw.dataset != "institutions":
         failures += rules.unknown_institutions(typed, known)
-        failures += rules.foreign_institutions(typed, allowed_inst_ids)
+    failures += rules.foreign_institutions(typed, allowed_inst_ids)
     failures += rules.duplicate_keys(raw.dataset, typed, raw.row_numbers)
 
-    quarantine = _quarantine_frame(raw, typed, parse_issues, failures, result.batch_id)
+    quarantine = _quarantine_frame(raw, typed, ready.parse_issues, failures, result.batch_id)
     bad = np.zeros(len(typed), dtype=bool)
     if not quarantine.empty:
         bad[quarantine["_pos"].to_numpy()] = True
     good = typed[~bad]
 
-    step("write")
     result.rows_read = len(typed)
     result.rows_quarantined = int(bad.sum())
     result.rows_loaded = len(good)
@@ -298,8 +338,9 @@ def _load_one(
         )
     if result.notices:
         result.message_ru += " " + " ".join(result.notices)
-    archived = _archive(db_path, item.name, data, result.sha256)
+    archived = _archive(db_path, ready.item.name, ready.data, result.sha256)
     _log(con, result, archive_path=str(archived))
+    ready.release()
 
 
 def _read_or_reject(item: InputFile, settings: dict[str, str]) -> bytes:
@@ -403,8 +444,9 @@ def _write_rows(con: duckdb.DuckDBPyConnection, dataset: str, good: pd.DataFrame
         return
     ds = DATASETS[dataset]
     columns = ds.column_names + (["category_valid_until_given"] if dataset == "staff" else [])
-    incoming = good[columns].copy()
-    incoming["batch_id"] = batch_id
+    # through Arrow: DuckDB scans an Arrow table without converting pandas' nullable types row by row
+    incoming = pa.Table.from_pandas(good[columns], preserve_index=False)
+    incoming = incoming.append_column("batch_id", pa.array([batch_id] * len(good), pa.string()))
     con.register("incoming_rows", incoming)
     column_list = ", ".join([*columns, "batch_id"])
     table = f"core.{dataset}"  # dataset comes from the contract's fixed list

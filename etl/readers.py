@@ -198,11 +198,57 @@ def _finish(
     return RawTable(source_file, dataset, frame, row_numbers, headers, unknown)
 
 
+def _read_csv_body(utf8: bytes, text: str, delimiter: str, skip: int, ncols: int) -> pd.DataFrame:
+    """The rows below the header as strings: pyarrow's parser (fast, multi-threaded) when every row has
+    the header's number of fields and no line is blank; otherwise pandas, which pads short rows."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names = [str(i) for i in range(max(ncols, 1))]
+    try:
+        table = pacsv.read_csv(
+            io.BytesIO(utf8),
+            read_options=pacsv.ReadOptions(skip_rows=skip, column_names=names, block_size=1 << 24),
+            parse_options=pacsv.ParseOptions(
+                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False
+            ),
+            convert_options=pacsv.ConvertOptions(
+                column_types=dict.fromkeys(names, pa.string()),
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        body = table.to_pandas()
+        body.columns = list(range(len(names)))
+        return body
+    except (pa.ArrowInvalid, ValueError):
+        pass
+    try:
+        return pd.read_csv(
+            io.StringIO(text),
+            sep=delimiter,
+            header=None,
+            skiprows=skip,
+            dtype=str,
+            keep_default_na=False,
+            na_filter=False,
+            skip_blank_lines=False,
+            on_bad_lines="error",
+            engine="c",
+            names=list(range(max(ncols, 1))),
+            index_col=False,
+        )
+    except (pd.errors.ParserError, ValueError) as exc:
+        raise FileRejected(messages.CSV_BROKEN.format(detail=str(exc).splitlines()[0])) from exc
+    except pd.errors.EmptyDataError as exc:
+        raise FileRejected(messages.NO_DATA_ROWS) from exc
+
+
 def read_csv_file(path: Path, data: bytes, dataset: str | None = None) -> RawTable:
     if not data.strip():
         raise FileRejected(messages.EMPTY_FILE)
     text, encoding = _decode(data)
-    head_lines = text.splitlines()[: MAX_TITLE_ROWS + 1]
+    head_lines = text[:200_000].splitlines()[: MAX_TITLE_ROWS + 1]
     delimiter = _sniff_delimiter(head_lines)
     head_rows = list(csv.reader(head_lines, delimiter=delimiter))
     for idx, cells in enumerate(head_rows):
@@ -210,25 +256,9 @@ def read_csv_file(path: Path, data: bytes, dataset: str | None = None) -> RawTab
         if found is None:
             continue
         name, positions = found
-        try:
-            body = pd.read_csv(
-                io.StringIO(text),
-                sep=delimiter,
-                header=None,
-                skiprows=idx + 1,
-                dtype=str,
-                keep_default_na=False,
-                na_filter=False,
-                skip_blank_lines=False,
-                on_bad_lines="error",
-                engine="c",
-                names=list(range(max(len(cells), 1))),
-                index_col=False,
-            )
-        except (pd.errors.ParserError, ValueError) as exc:
-            raise FileRejected(messages.CSV_BROKEN.format(detail=str(exc).splitlines()[0])) from exc
-        except pd.errors.EmptyDataError as exc:
-            raise FileRejected(messages.NO_DATA_ROWS) from exc
+        body = _read_csv_body(
+            data if encoding == "utf-8" else text.encode("utf-8"), text, delimiter, idx + 1, len(cells)
+        )
         table = _finish(str(path), name, positions, cells, body, first_row_number=idx + 2)
         table.encoding, table.delimiter = encoding, delimiter
         return table

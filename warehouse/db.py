@@ -88,6 +88,7 @@ def write_transaction(
         if db_path.exists() and not fresh:
             shutil.copyfile(db_path, tmp)
         con = duckdb.connect(str(tmp))
+        con.execute("SET enable_progress_bar = false")  # a load prints its own progress, in Russian
         published = False
         try:
             apply_schema(con)

@@ -1,0 +1,75 @@
+"""ETL benchmark: a full load of a demo scale against a bare DuckDB `read_csv` of the same CSV files.
+
+    python -m benchmarks.etl [--scale region] [--runs 1]
+
+The baseline reads every CSV file of the data set into a table of a fresh DuckDB file, with nothing else;
+the ETL step is `python -m etl load` of the same folder into a fresh warehouse (read, normalise, validate
+with GX, quarantine, write, build the marts, publish). Both run as separate processes; the table shows the
+median wall time, the peak memory and their ratio.
+"""
+
+from __future__ import annotations
+
+import argparse
+import shutil
+import sys
+from pathlib import Path
+
+from benchmarks.common import WORK, Figure, demo_files, median_of, print_table, python
+
+BASELINE_SCRIPT = """
+import sys, duckdb, pathlib
+folder, db = pathlib.Path(sys.argv[1]), sys.argv[2]
+con = duckdb.connect(db)
+for i, path in enumerate(sorted(folder.glob('*.csv'))):
+    con.execute(f"CREATE TABLE t{i} AS SELECT * FROM read_csv(?, all_varchar=true)", [str(path)])
+con.close()
+"""
+
+
+def _fresh(path: Path) -> None:
+    for p in path.parent.glob(path.name + "*"):
+        if p.is_dir():
+            shutil.rmtree(p)
+        else:
+            p.unlink()
+    shutil.rmtree(path.parent / "archive", ignore_errors=True)
+
+
+def bench_load(scale: str, runs: int) -> list[Figure]:
+    folder = demo_files(scale)
+    work = WORK / f"etl_{scale}"
+    work.mkdir(parents=True, exist_ok=True)
+    base_db = work / "baseline.duckdb"
+    etl_db = work / "etl.duckdb"
+    base_s, base_mb = median_of(
+        runs, python("-c", BASELINE_SCRIPT, str(folder), str(base_db)), prepare=lambda: _fresh(base_db)
+    )
+    etl_s, etl_mb = median_of(
+        runs, python("-m", "etl", "load", "--quiet", "--db", str(etl_db), str(folder)), prepare=lambda: _fresh(etl_db)
+    )
+    return [
+        Figure(scale, "duckdb read_csv (baseline)", base_s, base_mb),
+        Figure(
+            scale,
+            "full load (etl load)",
+            etl_s,
+            etl_mb,
+            baseline_step="read_csv",
+            baseline_seconds=base_s,
+            target="≤ 5× read_csv, < 3 GB" if scale == "country" else "",
+        ),
+    ]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--scale", default="region", choices=["city", "region", "country"])
+    parser.add_argument("--runs", type=int, default=1)
+    args = parser.parse_args(argv)
+    print_table(bench_load(args.scale, args.runs))
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -161,12 +161,14 @@ def load_files(
     allowed_inst_ids: set[str] | None = None,
     progress: Progress | None = None,
     info: dict[str, str] | None = None,
+    max_file_mb: float | None = None,
 ) -> LoadResult:
     """Load files atomically into the warehouse at `db` (see module doc).
 
     `dataset` forces the dataset instead of detecting it from the headers; `fresh` builds the warehouse from
     scratch; `force` reloads files already loaded; `allowed_inst_ids` restricts rows to a director's own
-    institution; `info` is written to meta.info (e.g. kind=demo).
+    institution; `info` is written to meta.info (e.g. kind=demo); `max_file_mb` overrides the warehouse's
+    file-size limit for this load only (the demo's own country-scale files are larger than the default).
 
     Three passes: every file is read and parsed; each dataset's files are validated together (one GX run
     per dataset: its cost is mostly per run, not per row); then the files are written in load order
@@ -182,6 +184,8 @@ def load_files(
 
     with write_transaction(db_path, fresh=fresh) as con:
         settings = _ensure_settings(con, fresh)
+        if max_file_mb is not None:
+            settings = dict(settings, max_file_mb=str(max_file_mb))
         if info:
             for key, value in info.items():
                 con.execute("INSERT OR REPLACE INTO meta.info VALUES (?, ?)", [key, value])
@@ -297,7 +301,9 @@ def _validate_group(dataset: str, group: list[_Prepared]) -> None:
 
 def _write_file(
     con: duckdb.DuckDBPyConnection, ready: _Prepared, allowed_inst_ids: set[str] | None, db_path: Path
-) -> None:
+) -> set[str]:
+    """Quarantine the failing rows, write the rest, log and archive; return the periods written
+    (for the registry, its institution ids)."""
     raw, typed, result = ready.raw, ready.typed, ready.result
     failures = list(ready.failures)
     known = {r[0] for r in con.execute("SELECT inst_id FROM core.institutions").fetchall()}
@@ -311,6 +317,7 @@ def _write_file(
     if not quarantine.empty:
         bad[quarantine["_pos"].to_numpy()] = True
     good = typed[~bad]
+    written = set(good["period"].dropna()) if "period" in good else set(good["inst_id"].dropna())
 
     result.rows_read = len(typed)
     result.rows_quarantined = int(bad.sum())
@@ -341,6 +348,7 @@ def _write_file(
     archived = _archive(db_path, ready.item.name, ready.data, result.sha256)
     _log(con, result, archive_path=str(archived))
     ready.release()
+    return written
 
 
 def _read_or_reject(item: InputFile, settings: dict[str, str]) -> bytes:

@@ -8,6 +8,8 @@ object's schema and name, and the entry says how it is materialised. Re-running 
 
 from __future__ import annotations
 
+from collections.abc import Collection
+
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -122,12 +124,30 @@ def write_catalog(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-def run_model(con: duckdb.DuckDBPyConnection, model: Model) -> None:
+def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
+    schema, table = name.split(".")
+    row = con.execute(
+        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        [schema, table],
+    ).fetchone()
+    return bool(row and row[0])
+
+
+def run_model(con: duckdb.DuckDBPyConnection, model: Model, periods: Collection[str] | None = None) -> None:
+    """Materialise one model; a table model with `periods` replaces only those periods' rows."""
     sql = model.sql()
     if model.materialized == "script":
         con.execute(sql)
     elif model.materialized == "view":
         con.execute(f"CREATE OR REPLACE VIEW {model.name} AS\n{sql}")
+    elif model.materialized == "table" and periods is not None and _table_exists(con, model.name):
+        # every mart table is per period: a load that touched some periods recomputes only those
+        wanted = sorted(periods)
+        placeholders = ", ".join("?" for _ in wanted)
+        con.execute(f"DELETE FROM {model.name} WHERE period IN ({placeholders})", wanted)
+        con.execute(
+            f"INSERT INTO {model.name} SELECT * FROM (\n{sql}\n) WHERE period IN ({placeholders})", wanted
+        )
     elif model.materialized == "table":
         con.execute(f"CREATE OR REPLACE TABLE {model.name} AS\n{sql}")
     elif model.materialized == "warnings":
@@ -141,14 +161,15 @@ def run_model(con: duckdb.DuckDBPyConnection, model: Model) -> None:
         raise ValueError(f"unknown materialisation {model.materialized!r} of {model.path}")
 
 
-def build_marts(con: duckdb.DuckDBPyConnection) -> None:
+def build_marts(con: duckdb.DuckDBPyConnection, periods: Collection[str] | None = None) -> None:
     """(Re)create the staging views, mart.indicator_catalog, mart.indicator_values and the computed warnings.
 
     Expects the schema of warehouse/schema.sql to be applied. Runs in the caller's connection and
-    transaction; idempotent.
+    transaction; idempotent. `periods` limits the mart tables' rebuild to those periods (a load of one
+    institution's corrected file); None rebuilds everything (the registry or the settings changed).
     """
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {STAGING_SCHEMA}")
     ensure_settings(con)
     write_catalog(con)
     for model in MODELS:
-        run_model(con, model)
+        run_model(con, model, periods)

@@ -9,7 +9,6 @@ object's schema and name, and the entry says how it is materialised. Re-running 
 from __future__ import annotations
 
 from collections.abc import Collection
-
 from dataclasses import dataclass
 from pathlib import Path
 

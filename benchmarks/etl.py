@@ -46,7 +46,9 @@ def bench_load(scale: str, runs: int) -> list[Figure]:
         runs, python("-c", BASELINE_SCRIPT, str(folder), str(base_db)), prepare=lambda: _fresh(base_db)
     )
     etl_s, etl_mb = median_of(
-        runs, python("-m", "etl", "load", "--quiet", "--db", str(etl_db), str(folder)), prepare=lambda: _fresh(etl_db)
+        runs,
+        python("-m", "etl", "load", "--quiet", "--db", str(etl_db), str(folder)),
+        prepare=lambda: _fresh(etl_db),
     )
     return [
         Figure(scale, "duckdb read_csv (baseline)", base_s, base_mb),

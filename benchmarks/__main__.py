@@ -1,0 +1,125 @@
+"""`make bench`: every performance target of the project in one table.
+
+    python -m benchmarks [--quick] [--runs N]
+
+Steps (each a median of N runs, with its peak memory where it runs in its own process, next to a baseline
+measured in the same run):
+- full load of the `region` and `country` demo data sets vs a bare DuckDB `read_csv` of the same CSV files
+  (target at country scale: within 5× of read_csv, peak RSS under 3 GB);
+- one institution's corrected file loaded into a `region` warehouse (target: under 2 s end to end);
+- every dashboard page, warm, at `region` and `country` scale (targets 0.5 s and 1.5 s) against a trivial
+  Streamlit script run the same way, and the app's cold start (first page rendered, target 4 s);
+- the analytical note at city scale (target 10 s).
+`--quick` skips the country scale (minutes of generating and loading 1.2 M staff rows).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import platform
+import statistics
+import sys
+import time
+
+from benchmarks.common import WORK, Figure, print_table, python, run_measured
+from benchmarks.etl import bench_load
+from benchmarks.incremental import bench_incremental
+
+TRIVIAL_PAGE = WORK / "trivial_page.py"
+COLD_START = """
+import sys, time
+started = time.perf_counter()
+from streamlit.testing.v1 import AppTest
+at = AppTest.from_file(sys.argv[1], default_timeout=300)
+at.run()
+assert not at.exception, at.exception
+print(time.perf_counter() - started)
+"""
+
+
+def _pages(scale: str, db, runs: int, baseline: float) -> list[Figure]:
+    from benchmarks.pages import PAGES, measure
+
+    target = {"region": "< 0.5 s warm", "country": "< 1.5 s warm"}.get(scale, "")
+    figures = []
+    for page in PAGES:
+        cold, warm = measure(db, page, runs)
+        figures.append(
+            Figure(scale, f"page {page} warm (cold {cold:.2f} s)", warm, 0, "trivial page", baseline, target)
+        )
+    return figures
+
+
+def _trivial_page_seconds(runs: int) -> float:
+    from streamlit.testing.v1 import AppTest
+
+    TRIVIAL_PAGE.parent.mkdir(parents=True, exist_ok=True)
+    TRIVIAL_PAGE.write_text('import streamlit as st\nst.title("Пусто")\nst.write(1)\n', encoding="utf-8")
+    at = AppTest.from_file(str(TRIVIAL_PAGE))
+    at.run()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        at.run()
+        times.append(time.perf_counter() - started)
+    return statistics.median(times)
+
+
+def _cold_start(db, runs: int) -> list[Figure]:
+    from benchmarks.common import REPO
+
+    env = {"IMC_DB": str(db)}
+    base_s, _ = run_measured(python("-c", COLD_START, str(TRIVIAL_PAGE)), env)
+    times = []
+    peak = 0.0
+    for _ in range(runs):
+        seconds, peak_mb = run_measured(python("-c", COLD_START, str(REPO / "app.py")), env)
+        times.append(seconds)
+        peak = max(peak, peak_mb)
+    return [
+        Figure("region", "app cold start, first page (new process)", statistics.median(times), peak,
+               "trivial app", base_s, "< 4 s"),
+    ]  # fmt: skip
+
+
+def _note(runs: int) -> list[Figure]:
+    from benchmarks.note import cold, demo_db
+
+    seconds, peak = cold(demo_db(None), runs)
+    return [Figure("city", "analytical note (etl note, new process)", seconds, peak, target="< 10 s")]
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("--quick", action="store_true", help="skip the country scale")
+    parser.add_argument("--runs", type=int, default=3)
+    args = parser.parse_args(argv)
+    logging.disable(logging.WARNING)
+    figures: list[Figure] = []
+
+    def step(new: list[Figure]) -> None:
+        figures.extend(new)
+        print_table(new, out=sys.stderr)  # progress as it goes; the full table is printed at the end
+
+    step(bench_load("region", 1))
+    region_db = WORK / "etl_region" / "etl.duckdb"
+    step(bench_incremental(args.runs, full_load_seconds=figures[-1].seconds))
+    trivial = _trivial_page_seconds(args.runs)
+    step(_pages("region", region_db, args.runs, trivial))
+    step(_cold_start(region_db, args.runs))
+    if not args.quick:
+        step(bench_load("country", 1))
+        step(_pages("country", WORK / "etl_country" / "etl.duckdb", args.runs, trivial))
+    step(_note(args.runs))
+    print(
+        f"\nMachine: {platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}"
+    )
+    print_table(figures)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

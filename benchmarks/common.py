@@ -40,7 +40,9 @@ def run_measured(cmd: Sequence[str], env: dict[str, str] | None = None) -> tuple
     """Wall seconds and peak RSS (MB) of one command run in a new process."""
     full_env = dict(os.environ, PYTHONPATH=str(REPO), **(env or {}))
     started = time.perf_counter()
-    proc = subprocess.Popen(list(cmd), cwd=REPO, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    proc = subprocess.Popen(
+        list(cmd), cwd=REPO, env=full_env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE
+    )
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
@@ -50,7 +52,9 @@ def run_measured(cmd: Sequence[str], env: dict[str, str] | None = None) -> tuple
     return seconds, usage.ru_maxrss / 1024
 
 
-def median_of(runs: int, cmd: Sequence[str], prepare=None, env: dict[str, str] | None = None) -> tuple[float, float]:
+def median_of(
+    runs: int, cmd: Sequence[str], prepare=None, env: dict[str, str] | None = None
+) -> tuple[float, float]:
     times, peaks = [], []
     for _ in range(runs):
         if prepare:

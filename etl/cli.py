@@ -57,6 +57,32 @@ def build_parser() -> argparse.ArgumentParser:
 
     templates = sub.add_parser("templates", help="записать шаблоны XLSX для организаций")
     templates.add_argument("--out", type=Path, required=True)
+
+    passport = sub.add_parser("passport", help="паспорт организации (DOCX)")
+    passport.add_argument("--inst", required=True, metavar="КОД", help="код организации")
+    passport.add_argument("--period", required=True, metavar="ГОД", help="учебный год, например 2024/2025")
+    passport.add_argument("--out", type=Path, required=True, metavar="ФАЙЛ", help="файл .docx")
+    passport.add_argument("--db", help="файл хранилища (по умолчанию $IMC_DB или warehouse/imc.duckdb)")
+
+    note = sub.add_parser("note", help="аналитическая справка (DOCX)")
+    note.add_argument("--db", help="файл хранилища (по умолчанию $IMC_DB или warehouse/imc.duckdb)")
+    note.add_argument("--period", required=True, metavar="ГОД", help="учебный год, например 2024/2025")
+    note.add_argument(
+        "--compare", metavar="ГОД", help="период сравнения (по умолчанию предыдущий; none — без)"
+    )
+    note.add_argument(
+        "--scope",
+        default="",
+        help="охват: не задан — муниципалитет целиком; school, preschool, additional — тип организаций; "
+        "код организации — одна организация",
+    )
+    note.add_argument("--municipality", help="муниципалитет (если в хранилище их несколько)")
+    note.add_argument(
+        "--areas", default="staff,ict,innovation", help="направления через запятую: staff, ict, innovation"
+    )
+    note.add_argument("--org", help="организация-составитель (в заголовке справки)")
+    note.add_argument("--no-names", action="store_true", help="без поимённых списков в приложениях")
+    note.add_argument("--out", type=Path, required=True, metavar="ФАЙЛ", help="файл .docx")
     return parser
 
 
@@ -147,7 +173,8 @@ def cmd_demo(args: argparse.Namespace) -> int:
         files = generate(args.scale, Path(folder), seed=args.seed)
         bar = ProgressBar(sys.stderr, enabled=not args.quiet)
         info = {"kind": "demo", "scale": args.scale, "seed": str(args.seed)}
-        result = load_files(files, args.db, fresh=True, progress=bar, info=info)
+        # the generated files are ours: the upload size limit is for institutions' files
+        result = load_files(files, args.db, fresh=True, progress=bar, info=info, max_file_mb=100_000)
         bar.close()
     loaded = sum(f.rows_loaded for f in result.files)
     quarantined = sum(f.rows_quarantined for f in result.files)
@@ -176,7 +203,72 @@ def cmd_templates(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def cmd_passport(args: argparse.Namespace) -> int:
+    from etl.normalize import normalize_period_text
+    from etl.passport import CLI_USER, PassportError, write_passport
+    from warehouse.db import resolve_db_path
+
+    db = resolve_db_path(args.db)
+    if not db.exists():
+        print(
+            f"Хранилище не найдено: {db}. Соберите его (python -m etl demo) или загрузите файлы.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    try:
+        # «2024-2025» and «2024/25» are accepted as in the input files
+        period = normalize_period_text(args.period) or args.period
+        path = write_passport(db, CLI_USER, args.inst, period, args.out)
+    except PassportError as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    print(f"Паспорт организации {args.inst} за {period} учебный год записан: {path}")
+    return EXIT_OK
+
+
 COMMANDS = {"load": cmd_load, "demo": cmd_demo, "generate": cmd_generate, "templates": cmd_templates}
+COMMANDS["passport"] = cmd_passport
+
+
+def cmd_note(args: argparse.Namespace) -> int:
+    from etl import note
+    from etl.normalize import normalize_period_text
+    from warehouse.db import resolve_db_path
+    from warehouse.queries import User
+
+    period = normalize_period_text(args.period) or args.period
+    compare = args.compare and (normalize_period_text(args.compare) or args.compare)
+    options: dict[str, object] = {"include_names": not args.no_names}
+    if args.org:
+        options["organisation"] = args.org
+    db = resolve_db_path(args.db)
+    if not db.exists():
+        print(
+            f"Хранилище не найдено: {db}. Соберите его (python -m etl demo) или загрузите файлы.",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    try:
+        # the command line is run by whoever holds the warehouse file: the administrator's view
+        data = note.build_note(
+            db,
+            User(login="cli", role="admin"),
+            period,
+            compare,
+            [a.strip() for a in args.areas.split(",") if a.strip()],
+            note.parse_scope(args.scope, args.municipality),
+            **options,
+        )
+    except note.NoteError as exc:
+        print(f"Справка не сформирована: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(data)
+    print(f"Аналитическая справка за {period} учебный год записана: {args.out}")
+    return EXIT_OK
+
+
+COMMANDS["note"] = cmd_note
 
 
 def main(argv: Sequence[str] | None = None) -> int:

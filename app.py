@@ -1,28 +1,36 @@
-"""The dashboards' router: page config, who the user is, and the pages by section (nothing else)."""
+"""The dashboards' router: page config, who the user is, and the pages by section for their role (nothing
+else). Every page runs inside `data.routed()`: a page started any other way stops (pages.ui.data)."""
 
 import streamlit as st
 
-from pages.ui import data, messages
+from pages.ui import auth, data, messages
 
 st.set_page_config(page_title=messages.APP_TITLE, page_icon=":material/school:", layout="wide")
 
-# logins arrive with the roles issue; until then every session is the demo admin (the pages say so)
-st.session_state[data.USER_KEY] = data.current_user()
+visitor = auth.resolve()
+if visitor.user is None:
+    # the sign-in form (or how to create the first administrator), whatever URL was opened
+    st.navigation([auth.entry_page(visitor)], position="hidden").run()
+    st.stop()
+auth.chrome(visitor)
 
-pages = {
-    messages.SECTIONS["monitoring"]: [
-        st.Page(
-            "pages/overview.py",
-            title=messages.PAGE_TITLES["overview"],
-            icon=":material/dashboard:",
-            default=True,
-        ),
-        st.Page("pages/staff.py", title=messages.PAGE_TITLES["staff"], icon=":material/groups:"),
-        st.Page("pages/ict.py", title=messages.PAGE_TITLES["ict"], icon=":material/computer:"),
-        st.Page("pages/innovation.py", title=messages.PAGE_TITLES["innovation"], icon=":material/lightbulb:"),
-    ],
-    messages.SECTIONS["help"]: [
-        st.Page("pages/catalog.py", title=messages.PAGE_TITLES["catalog"], icon=":material/menu_book:"),
-    ],
-}
-st.navigation(pages).run()
+# (page, section, icon): the pages a role may not open are not registered at all
+PAGES = [
+    ("overview", "monitoring", ":material/dashboard:"),
+    ("staff", "monitoring", ":material/groups:"),
+    ("ict", "monitoring", ":material/computer:"),
+    ("innovation", "monitoring", ":material/lightbulb:"),
+    ("compare", "monitoring", ":material/compare_arrows:"),
+    ("upload", "data", ":material/upload_file:"),
+    ("quality", "data", ":material/fact_check:"),
+    ("note", "data", ":material/description:"),
+    ("catalog", "help", ":material/menu_book:"),
+]
+sections: dict[str, list] = {}
+for name, section, icon in PAGES:
+    if auth.may_open(visitor.user, name):
+        sections.setdefault(messages.SECTIONS[section], []).append(
+            st.Page(f"pages/{name}.py", title=messages.PAGE_TITLES[name], icon=icon, default=name == "overview")
+        )
+with data.routed():
+    st.navigation(sections).run()

@@ -3,11 +3,12 @@ the ICT readiness index by component, and trends."""
 
 import streamlit as st
 
-from pages.ui import filters, messages, views, widgets
+from pages.ui import dq_widgets, filters, messages, views, widgets
 
 ctx = widgets.start(messages.PAGE_TITLES["ict"])
 sel = filters.sidebar_filters(ctx)
 catalog = views.Catalog(ctx.q("indicator_catalog"))
+badges = dq_widgets.kpi_badges(ctx, sel, catalog)
 codes = catalog.area_codes("ict")
 where = views.scope_label(sel.municipality)
 institutions = ctx.q("list_institutions")
@@ -29,7 +30,8 @@ widgets.kpi_row(
         previous,
         compare=scope_series if sel.inst_id else None,
         compare_label=where,
-    )
+    ),
+    badges=badges,
 )
 
 if sel.by == "municipality":

@@ -3,11 +3,12 @@ institutions ranked by activity."""
 
 import streamlit as st
 
-from pages.ui import charts, filters, messages, views, widgets
+from pages.ui import charts, dq_widgets, filters, messages, views, widgets
 
 ctx = widgets.start(messages.PAGE_TITLES["innovation"])
 sel = filters.sidebar_filters(ctx)
 catalog = views.Catalog(ctx.q("indicator_catalog"))
+badges = dq_widgets.kpi_badges(ctx, sel, catalog)
 codes = catalog.area_codes("innovation")
 where = views.scope_label(sel.municipality)
 institutions = ctx.q("list_institutions")
@@ -30,7 +31,8 @@ widgets.kpi_row(
         previous,
         compare=scope_series if sel.inst_id else None,
         compare_label=where,
-    )
+    ),
+    badges=badges,
 )
 
 st.subheader("Инновационные площадки")

@@ -2,11 +2,12 @@
 
 import streamlit as st
 
-from pages.ui import filters, messages, views, widgets
+from pages.ui import dq_widgets, filters, messages, views, widgets
 
 ctx = widgets.start(messages.PAGE_TITLES["overview"])
 sel = filters.sidebar_filters(ctx)
 catalog = views.Catalog(ctx.q("indicator_catalog"))
+badges = dq_widgets.kpi_badges(ctx, sel, catalog)
 where = views.scope_label(sel.municipality)
 previous = views.previous_period(ctx.state.periods, sel.period)
 institutions = ctx.q("list_institutions")
@@ -30,7 +31,7 @@ for area in ("staff", "ict", "innovation"):
     else:
         cards = views.kpis(catalog, codes, scope_series, sel.period, previous)
     st.subheader(messages.AREA_NAMES[area])
-    widgets.kpi_row(cards)
+    widgets.kpi_row(cards, badges=badges)
     trend_codes = [c for c in codes if catalog.info(c)["unit"] == "%"] or codes[:1]
     series = own if sel.inst_id else scope_series
     unit = catalog.info(trend_codes[0])["unit"]

@@ -3,11 +3,12 @@ lists of who is due for attestation and training."""
 
 import streamlit as st
 
-from pages.ui import filters, fmt, messages, views, widgets
+from pages.ui import dq_widgets, filters, fmt, messages, views, widgets
 
 ctx = widgets.start(messages.PAGE_TITLES["staff"])
 sel = filters.sidebar_filters(ctx)
 catalog = views.Catalog(ctx.q("indicator_catalog"))
+badges = dq_widgets.kpi_badges(ctx, sel, catalog)
 codes = catalog.area_codes("staff")
 where = views.scope_label(sel.municipality)
 institutions = ctx.q("list_institutions")
@@ -32,7 +33,8 @@ widgets.kpi_row(
         previous,
         compare=scope_series if sel.inst_id else None,
         compare_label=where,
-    )
+    ),
+    badges=badges,
 )
 
 tab_structure, tab_trends, tab_table, tab_due = st.tabs(

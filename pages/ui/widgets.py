@@ -5,28 +5,28 @@ from __future__ import annotations
 
 import functools
 import html
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
 import plotly.graph_objects as go
 import streamlit as st
 
-from pages.ui import charts, export, fmt, messages
-from pages.ui.data import Context, context
+from pages.ui import charts, export, fmt, messages, safe
+from pages.ui.data import Context, context, require_router
+from pages.ui.quality import Badge
 from pages.ui.views import Kpi, Table
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
 
 def start(title: str) -> Context:
-    """Every dashboard page starts here: the title, the demo notice, and a stop with instructions when
-    there is nothing to show."""
+    """Every dashboard page starts here: the router check, the title, and a stop with instructions when
+    there is nothing to show (the demo banner and who is signed in come from the router)."""
+    require_router()  # before anything is drawn: no page runs without the router's sign-in check
     st.title(title)
     ctx = context()
-    if ctx.state.is_demo or ctx.user.login == "demo":
-        st.sidebar.caption(messages.DEMO_NOTICE)
     if ctx.state.status == "broken":
-        st.error(messages.BROKEN_BODY.format(detail=ctx.state.detail[:200]))
+        st.error(messages.BROKEN_BODY.format(detail=safe.md(ctx.state.detail[:200])))
         st.stop()
     if not ctx.state.ready:
         st.info(f"**{messages.NO_DATA_TITLE}.** {messages.NO_DATA_BODY}", icon="ℹ️")
@@ -34,10 +34,11 @@ def start(title: str) -> Context:
     return ctx
 
 
-def kpi_row(cards: Sequence[Kpi], per_row: int = 4) -> None:
+def kpi_row(cards: Sequence[Kpi], per_row: int = 4, badges: Mapping[str, Badge] | None = None) -> None:
     """KPI cards: the indicator's full name (with its formula in the tooltip), the value, the change
     against last year coloured by the indicator's direction, a sparkline, and the target or the scope's
-    value beneath."""
+    value beneath; and, when the value is built on incomplete data, a badge linking to the quality page
+    (`badges` by indicator code, pages.ui.dq_widgets.kpi_badges)."""
     for start_at in range(0, len(cards), per_row):
         cols = st.columns(per_row)
         for col, card in zip(cols, cards[start_at : start_at + per_row], strict=False):
@@ -58,6 +59,23 @@ def kpi_row(cards: Sequence[Kpi], per_row: int = 4) -> None:
                 notes = [t for t in (card.compare_text, card.target_text) if t]
                 if notes:
                     st.caption(" · ".join(notes))
+                badge = badges.get(card.code) if badges else None
+                if badge is not None:
+                    incomplete_badge(badge)
+
+
+def incomplete_badge(badge: Badge) -> None:
+    """«данные неполные: 3 из 30 организаций не представили сведения» (who exactly — in the tooltip) and a
+    link to the quality page for the same period and scope. The sentence is a caption, not the link's label:
+    a link's label does not wrap and would be cut in a narrow card."""
+    st.caption(f":orange[:material/warning: {badge.text}]", help=badge.help)
+    st.page_link(
+        "pages/quality.py",
+        label=messages.BADGE_LINK,
+        icon=":material/arrow_forward:",
+        help=messages.BADGE_LINK_HELP,
+        query_params=dict(badge.params) or None,
+    )
 
 
 def missing_note(labels: Sequence[str], what: str = "нет данных") -> None:

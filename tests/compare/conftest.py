@@ -28,8 +28,6 @@ from __future__ import annotations
 
 import datetime as dt
 import os
-import subprocess
-import sys
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -193,22 +191,6 @@ def city_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="session")
 def region_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _build(tmp_path_factory.mktemp("region") / "region.duckdb", fill_region)
-
-
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The demo warehouse (city scale) built once per session by `python -m etl demo`."""
-    db = tmp_path_factory.mktemp("demo") / "demo.duckdb"
-    result = subprocess.run(
-        [sys.executable, "-m", "etl", "demo", "--db", str(db), "--quiet"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    if result.returncode != 0 or not db.exists():
-        pytest.skip(f"python -m etl demo failed: {(result.stderr or result.stdout)[-400:]}")
-    return db
 
 
 @pytest.fixture(scope="session", autouse=True)

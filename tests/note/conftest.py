@@ -5,8 +5,6 @@ from __future__ import annotations
 
 import datetime as dt
 import io
-import subprocess
-import sys
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -22,21 +20,6 @@ PERIOD = "2024/2025"
 PREVIOUS = "2023/2024"
 TODAY = dt.date(2025, 3, 14)
 ADMIN = queries.User(login="admin", role="admin")
-
-
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """`python -m etl demo --scale city` into a temporary folder (about half a minute)."""
-    db = tmp_path_factory.mktemp("note-demo") / "demo-city.duckdb"
-    result = subprocess.run(
-        [sys.executable, "-m", "etl", "demo", "--db", str(db), "--scale", "city", "--quiet"],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    assert result.returncode == 0 and db.exists(), (result.stderr or result.stdout)[-2000:]
-    return db
 
 
 @pytest.fixture(scope="session")

@@ -4,8 +4,6 @@ demo generator is available)."""
 from __future__ import annotations
 
 import os
-import subprocess
-import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -35,26 +33,6 @@ def missing_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return tmp_path_factory.mktemp("missing") / "nothing-here.duckdb"
 
 
-def build_demo(folder: Path, scale: str) -> Path:
-    """The demo warehouse via the command line (`python -m etl demo`), skipped while it does not exist."""
-    db = folder / f"demo-{scale}.duckdb"
-    result = subprocess.run(
-        [sys.executable, "-m", "etl", "demo", "--db", str(db), "--scale", scale],
-        cwd=REPO,
-        capture_output=True,
-        text=True,
-        timeout=1800,
-    )
-    if result.returncode != 0 or not db.exists():
-        pytest.skip(f"python -m etl demo --scale {scale} failed: {(result.stderr or result.stdout)[-400:]}")
-    return db
-
-
-@pytest.fixture(scope="session")
-def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_demo(tmp_path_factory.mktemp("demo"), "city")
-
-
 @pytest.fixture
 def open_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
     """open_app(db, page, params=None, user=None) → a finished AppTest run of that page."""
@@ -77,5 +55,5 @@ def open_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
 
 
 @pytest.fixture(scope="session")
-def region_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    return build_demo(tmp_path_factory.mktemp("demo-region"), "region")
+def region_db(region_demo_db: Path) -> Path:
+    return region_demo_db

@@ -1,0 +1,102 @@
+"""Streamlit pieces of the data pages and the KPI badges: the start of a page that works before any
+indicator exists, cached calls of warehouse.quality, the badges of a dashboard's KPI cards, and the
+colour-coded completeness matrix with its Excel download.
+
+Results are cached like pages.ui.data's: keyed only by the arguments — the query's name (from
+warehouse.quality's allow-list), the database path, the file's version (it changes when a load publishes a
+new warehouse), the user and the filters.
+"""
+
+from __future__ import annotations
+
+import functools
+from typing import Any
+
+import streamlit as st
+
+from pages.ui import export, messages, safe
+from pages.ui import quality as views
+from pages.ui.data import Context, context, require_router
+from pages.ui.filters import Selection
+from pages.ui.views import Catalog
+from warehouse import quality
+from warehouse.queries import User
+
+QUALITY_PAGE = "pages/quality.py"
+
+
+@st.cache_data(show_spinner=False, max_entries=1024)
+def _cached(
+    name: str,
+    db_path: str,
+    version: tuple[int, int] | None,
+    user: User,
+    args: tuple[Any, ...],
+    kwargs: tuple[tuple[str, Any], ...],
+) -> Any:
+    return quality.QUERIES[name](db_path, user, *args, **dict(kwargs))
+
+
+def _freeze(value: Any) -> Any:
+    return tuple(value) if isinstance(value, list | set) else value
+
+
+def q(ctx: Context, name: str, *args: Any, **kwargs: Any) -> Any:
+    """Call data-quality query `name` with this context's warehouse and user, cached."""
+    if name not in quality.QUERIES:
+        raise KeyError(name)
+    frozen_args = tuple(_freeze(a) for a in args)
+    frozen_kwargs = tuple(sorted((k, _freeze(v)) for k, v in kwargs.items()))
+    return _cached(name, ctx.db_path, ctx.version, ctx.user, frozen_args, frozen_kwargs)
+
+
+def start(title: str) -> Context:
+    """A data page starts here: the router check and the title; unlike a dashboard it goes on when the
+    warehouse is missing or holds no indicators yet (that is when files are loaded)."""
+    require_router()  # before anything is drawn: no page runs without the router's sign-in check
+    st.title(title)
+    ctx = context()
+    if ctx.state.status == "broken":
+        st.error(messages.BROKEN_BODY.format(detail=safe.md(ctx.state.detail[:200])))
+        st.stop()
+    return ctx
+
+
+def kpi_badges(ctx: Context, sel: Selection, catalog: Catalog) -> dict[str, views.Badge]:
+    """The badges of a dashboard's KPI cards for the selected period and scope (by indicator code)."""
+    gaps = q(ctx, "submission_gaps", sel.period, sel.municipality, sel.inst_type, sel.inst_id)
+    params = {k: v for k, v in sel.params().items() if k != "inst"}
+    codes = [str(c) for c in catalog.frame["indicator_code"]]
+    return views.kpi_badges(catalog, codes, gaps, params)
+
+
+def excel_button(frame: Any, *, title: str, file_stem: str, period: str | None, key: str, label: str) -> None:
+    st.download_button(
+        label,
+        data=functools.partial(export.excel_bytes, frame, sheet=title[:31], title=title),
+        file_name=export.file_name(file_stem, period),
+        mime=export.XLSX_MIME,
+        key=key,
+        icon=":material/download:",
+        on_click="ignore",
+    )
+
+
+def completeness_matrix(matrix: views.Matrix, *, key: str, title: str, period: str) -> None:
+    """The matrix, coloured by status, with an Excel download of the same rows."""
+    st.markdown(f"**{title}**")
+    if matrix.table.frame.empty:
+        st.caption("В справочнике нет организаций для выбранных фильтров.")
+        return
+    st.caption(messages.STATUS_LEGEND)
+    rows = len(matrix.table.frame)
+    # every institution of a municipality at a glance; a region's list scrolls
+    st.dataframe(views.styled_matrix(matrix), hide_index=True, key=key, height=min(36 * (rows + 1) + 3, 760))
+    excel_button(
+        matrix.table.frame,
+        title=title,
+        file_stem="polnota",
+        period=period,
+        key=f"{key}_xlsx",
+        label="Скачать в Excel",
+    )

@@ -1,0 +1,41 @@
+"""Fixtures shared by every test folder: the demo warehouses, built once per test session.
+
+Tests read them and never write them (a test that loads files copies the file first).
+"""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def build_demo(folder: Path, scale: str) -> Path:
+    """The demo warehouse via the command line (`python -m etl demo`); a failure fails the test."""
+    db = folder / f"demo-{scale}.duckdb"
+    result = subprocess.run(
+        [sys.executable, "-m", "etl", "demo", "--db", str(db), "--scale", scale, "--quiet"],
+        cwd=REPO,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    if result.returncode != 0 or not db.exists():
+        pytest.fail(f"python -m etl demo --scale {scale} failed: {(result.stderr or result.stdout)[-2000:]}")
+    return db
+
+
+@pytest.fixture(scope="session")
+def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The city demo warehouse (г. Бугуруслан), read-only for the tests."""
+    return build_demo(tmp_path_factory.mktemp("demo-city"), "city")
+
+
+@pytest.fixture(scope="session")
+def region_demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The region demo warehouse (~1,000 institutions), read-only for the tests."""
+    return build_demo(tmp_path_factory.mktemp("demo-region"), "region")

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
+import io
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -25,9 +27,15 @@ def write_csv(
     sep: str = ";",
     title_rows: Sequence[str] = (),
 ) -> Path:
-    lines = list(title_rows) + [sep.join(header)]
-    lines += [sep.join("" if v is None else str(v) for v in row) for row in rows]
-    path.write_bytes(("\r\n".join(lines) + "\r\n").encode(encoding))
+    buffer = io.StringIO()
+    for title in title_rows:
+        buffer.write(title + "\r\n")
+    writer = csv.writer(
+        buffer, delimiter=sep, lineterminator="\r\n"
+    )  # quotes cells holding `sep`, as Excel does
+    writer.writerow(header)
+    writer.writerows(["" if v is None else str(v) for v in row] for row in rows)
+    path.write_bytes(buffer.getvalue().encode(encoding))
     return path
 
 

@@ -316,8 +316,9 @@ def _write_file(
     bad = np.zeros(len(typed), dtype=bool)
     if not quarantine.empty:
         bad[quarantine["_pos"].to_numpy()] = True
-    good = typed[~bad]
-    written = set(good["period"].dropna()) if "period" in good else set(good["inst_id"].dropna())
+    good = typed[~bad] if bad.any() else typed
+    key = "period" if "period" in good else "inst_id"
+    written = {str(v) for v in good[key].dropna().unique()}
 
     result.rows_read = len(typed)
     result.rows_quarantined = int(bad.sum())

@@ -16,6 +16,7 @@ import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from etl import messages
@@ -175,21 +176,24 @@ def _finish(
         for pos in range(len(header_cells))
         if pos not in positions and str(header_cells[pos]).strip()
     ]
-    body = body.reindex(columns=range(len(header_cells)))
-    frame = pd.DataFrame(index=body.index)
-    for pos, canonical in positions.items():
-        frame[canonical] = body[pos]
+    by_name = {canonical: pos for pos, canonical in positions.items()}
+    columns: dict[str, pd.Series] = {}
     for col in ds.column_names:
-        if col not in frame.columns:
-            frame[col] = ""
-    frame = frame[ds.column_names].fillna("").astype("str")
-    for col in frame.columns:
-        frame[col] = frame[col].str.strip()
+        pos = by_name.get(col)
+        if pos is None or pos not in body.columns:
+            columns[col] = pd.Series("", index=body.index, dtype="str")
+            continue
+        values = body[pos]
+        if values.dtype != "str" or values.hasnans:
+            values = values.fillna("").astype("str")
+        columns[col] = values.str.strip()
+    frame = pd.DataFrame(columns, copy=False)
     row_numbers = pd.Series(body.index + first_row_number, index=body.index, dtype="int64")
     # rows where every cell is empty are not data (Excel leaves them below tables)
     nonempty = (frame != "").any(axis=1)
-    frame = frame[nonempty].reset_index(drop=True)
-    row_numbers = row_numbers[nonempty].reset_index(drop=True)
+    if not nonempty.all():
+        frame = frame[nonempty].reset_index(drop=True)
+        row_numbers = row_numbers[nonempty].reset_index(drop=True)
     if frame.empty:
         raise FileRejected(messages.NO_DATA_ROWS)
     headers = {canonical: str(header_cells[pos]).strip() for pos, canonical in positions.items()}
@@ -198,31 +202,33 @@ def _finish(
     return RawTable(source_file, dataset, frame, row_numbers, headers, unknown)
 
 
-def _read_csv_body(utf8: bytes, text: str, delimiter: str, skip: int, ncols: int) -> pd.DataFrame:
-    """The rows below the header as strings: pyarrow's parser (fast, multi-threaded) when every row has
-    the header's number of fields and no line is blank; otherwise pandas, which pads short rows."""
+def _arrow_csv(utf8: bytes, delimiter: str, skip: int, ncols: int) -> pd.DataFrame:
+    """pyarrow's parser (fast, multi-threaded, checks UTF-8): raises ArrowInvalid on rows with another number
+    of fields, blank lines or invalid UTF-8, for the callers to fall back on."""
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
     names = [str(i) for i in range(max(ncols, 1))]
-    try:
-        table = pacsv.read_csv(
-            io.BytesIO(utf8),
-            read_options=pacsv.ReadOptions(skip_rows=skip, column_names=names, block_size=1 << 24),
-            parse_options=pacsv.ParseOptions(
-                delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False
-            ),
-            convert_options=pacsv.ConvertOptions(
-                column_types=dict.fromkeys(names, pa.string()),
-                strings_can_be_null=False,
-                quoted_strings_can_be_null=False,
-            ),
-        )
-        body = table.to_pandas()
-        body.columns = list(range(len(names)))
-        return body
-    except (pa.ArrowInvalid, ValueError):
-        pass
+    table = pacsv.read_csv(
+        io.BytesIO(utf8),
+        read_options=pacsv.ReadOptions(skip_rows=skip, column_names=names, block_size=1 << 24),
+        parse_options=pacsv.ParseOptions(
+            delimiter=delimiter, newlines_in_values=True, ignore_empty_lines=False
+        ),
+        convert_options=pacsv.ConvertOptions(
+            column_types=dict.fromkeys(names, pa.string()),
+            strings_can_be_null=False,
+            quoted_strings_can_be_null=False,
+        ),
+    )
+    # straight into pandas' Arrow-backed `str` columns, without a round trip through Python objects
+    body = table.to_pandas(types_mapper={pa.string(): pd.StringDtype("pyarrow", na_value=np.nan)}.get)
+    body.columns = list(range(len(names)))
+    return body
+
+
+def _pandas_csv(text: str, delimiter: str, skip: int, ncols: int) -> pd.DataFrame:
+    """pandas' parser: slower, but pads short rows and keeps blank lines (so row numbers stay right)."""
     try:
         return pd.read_csv(
             io.StringIO(text),
@@ -244,11 +250,36 @@ def _read_csv_body(utf8: bytes, text: str, delimiter: str, skip: int, ncols: int
         raise FileRejected(messages.NO_DATA_ROWS) from exc
 
 
+def _read_csv_body(data: bytes, encoding: str, delimiter: str, skip: int, ncols: int) -> pd.DataFrame:
+    """The rows below the header as strings. A UTF-8 file goes to pyarrow as it is (pyarrow checks the
+    encoding on the way); anything else, or a file pyarrow refuses, is decoded in full first."""
+    import pyarrow as pa
+
+    if encoding.startswith("utf-8"):
+        payload = data[3:] if encoding == "utf-8-sig" else data
+        try:
+            return _arrow_csv(payload, delimiter, skip, ncols)
+        except (pa.ArrowInvalid, ValueError):
+            pass
+    # the head looked like UTF-8 but the rest may not be (ASCII headers over Windows-1251 data)
+    text, full_encoding = _decode(data)
+    if not full_encoding.startswith("utf-8"):
+        try:
+            return _arrow_csv(text.encode("utf-8"), delimiter, skip, ncols)
+        except (pa.ArrowInvalid, ValueError):
+            pass
+    return _pandas_csv(text, delimiter, skip, ncols)
+
+
 def read_csv_file(path: Path, data: bytes, dataset: str | None = None) -> RawTable:
-    if not data.strip():
+    if not data[:65536].strip() and not data.strip():
         raise FileRejected(messages.EMPTY_FILE)
-    text, encoding = _decode(data)
-    head_lines = text[:200_000].splitlines()[: MAX_TITLE_ROWS + 1]
+    # the encoding and the header from the head of the file; the body is decoded only when it must be
+    head = data[:262_144]
+    if len(data) > len(head) and b"\n" in head:
+        head = head[: head.rfind(b"\n") + 1]
+    text, encoding = _decode(head)
+    head_lines = text.splitlines()[: MAX_TITLE_ROWS + 1]
     delimiter = _sniff_delimiter(head_lines)
     head_rows = list(csv.reader(head_lines, delimiter=delimiter))
     for idx, cells in enumerate(head_rows):
@@ -256,9 +287,7 @@ def read_csv_file(path: Path, data: bytes, dataset: str | None = None) -> RawTab
         if found is None:
             continue
         name, positions = found
-        body = _read_csv_body(
-            data if encoding == "utf-8" else text.encode("utf-8"), text, delimiter, idx + 1, len(cells)
-        )
+        body = _read_csv_body(data, encoding, delimiter, idx + 1, len(cells))
         table = _finish(str(path), name, positions, cells, body, first_row_number=idx + 2)
         table.encoding, table.delimiter = encoding, delimiter
         return table

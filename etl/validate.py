@@ -106,12 +106,26 @@ def _gx_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 
 
 def run_suite(dataset: str, frame: pd.DataFrame) -> list[RuleFailure]:
-    """Validate `frame` against the dataset's suite; return the failing rows per expectation."""
+    """Validate `frame` against the dataset's suite; return the failing rows per expectation.
+
+    Expectations are run in groups that read the same columns, each on a frame of just those columns:
+    GX drops the rows with missing values from the whole batch frame before every expectation, so a narrow
+    frame is what keeps an optional, mostly empty column cheap at a million rows (0.8 s → 0.1 s each).
+    """
     document = suite_document(dataset)
     expectations = [e for e in document["expectations"] if _columns_present(e, frame)]
     if not expectations or frame.empty:
         return []
-    gx_frame = _gx_frame(frame, _referenced_columns(expectations))
+    groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
+    for item in expectations:
+        groups.setdefault(tuple(_referenced_columns([item])), []).append(item)
+    failures: list[RuleFailure] = []
+    for columns, group in groups.items():
+        failures.extend(_run_group(dataset, _gx_frame(frame, list(columns)), group))
+    return failures
+
+
+def _run_group(dataset: str, gx_frame: pd.DataFrame, expectations: list[dict[str, Any]]) -> list[RuleFailure]:
     batch = _batch_definition(dataset).get_batch(batch_parameters={"dataframe": gx_frame})
     summary = batch.validate(_suite(dataset, expectations), result_format="SUMMARY")
     failed, errored = [], []

@@ -21,6 +21,7 @@ import duckdb
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = REPO_ROOT / "warehouse" / "imc.duckdb"
 SCHEMA_SQL = Path(__file__).resolve().parent / "schema.sql"
+LOAD_MEMORY_LIMIT = os.environ.get("IMC_LOAD_MEMORY_LIMIT", "1GB")
 
 
 def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
@@ -89,6 +90,8 @@ def write_transaction(
             shutil.copyfile(db_path, tmp)
         con = duckdb.connect(str(tmp))
         con.execute("SET enable_progress_bar = false")  # a load prints its own progress, in Russian
+        # the load's pandas frames share the machine with DuckDB: cap DuckDB's buffers (it spills beyond)
+        con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
         published = False
         try:
             apply_schema(con)

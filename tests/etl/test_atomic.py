@@ -23,7 +23,7 @@ from warehouse.db import ReadOnlyWarehouse
 
 REPO = Path(__file__).resolve().parents[2]
 CORPUS = REPO / "tests" / "data" / "bad_inputs"
-ROWS = 20000
+ROWS = 40000
 
 
 def _big_staff_file(path: Path) -> Path:
@@ -87,7 +87,7 @@ def test_readers_keep_reading_during_a_load(warehouse: Path, tmp_path: Path) -> 
 
 
 @pytest.mark.slow
-@pytest.mark.parametrize("delay", [0.3, 1.0, 2.0, 3.5, 5.0])
+@pytest.mark.parametrize("delay", [0.3, 1.0, 2.0, 3.0, 4.5])
 def test_sigkill_leaves_previous_state(warehouse: Path, tmp_path: Path, delay: float) -> None:
     big = _big_staff_file(tmp_path / "big.csv")
     before = _state(warehouse)
@@ -98,8 +98,9 @@ def test_sigkill_leaves_previous_state(warehouse: Path, tmp_path: Path, delay: f
         proc.send_signal(signal.SIGKILL)
     proc.wait()
     after = _state(warehouse)
-    if finished:
-        pytest.skip(f"the load finished in under {delay} s; the earlier delays cover the kill")
+    if finished or proc.returncode != -signal.SIGKILL:
+        # the load ended on its own before the kill landed: the earlier delays cover the kill
+        pytest.skip(f"the load finished in under {delay} s")
     assert after == before
     # the next load works (the killed load's temporary copy is cleaned up) and publishes everything
     result = load_files([big], warehouse)

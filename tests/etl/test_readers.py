@@ -194,3 +194,42 @@ def test_forced_dataset(tmp_path: Path) -> None:
     assert _read(path, "institutions").dataset == "institutions"
     with pytest.raises(FileRejected):
         _read(path, "ict")
+
+
+def test_windows_1251_after_a_long_ascii_head(tmp_path: Path) -> None:
+    """The encoding is guessed from the head; a Windows-1251 name far below must still be read right."""
+    from etl.contract import STAFF as staff_dataset
+
+    header = staff_dataset.column_names  # canonical (ASCII) headers
+    ascii_row = staff_row(
+        "S1", "0", name="Ivanova Maria", position="teacher", employment="main", category="highest"
+    )
+    ascii_row[6], ascii_row[8], ascii_row[9], ascii_row[14], ascii_row[17] = (
+        "M",
+        "higher",
+        "true",
+        "1",
+        "Math",
+    )
+    rows = [[*ascii_row[:2], str(i), *ascii_row[3:]] for i in range(6000)]
+    rows.append(staff_row("S1", "last", name="Сидорова Анна"))
+    path = write_csv(tmp_path / "staff.csv", header, rows, encoding="cp1251")
+    assert path.stat().st_size > 400_000 and path.read_bytes()[:262_144].isascii()
+    raw = _read(path)
+    assert len(raw.frame) == 6001
+    assert raw.frame["full_name"].iloc[-1] == "Сидорова Анна"
+    assert raw.row_numbers.iloc[-1] == 6002
+
+
+def test_blank_lines_keep_row_numbers(tmp_path: Path) -> None:
+    path = tmp_path / "i.csv"
+    lines = [
+        ";".join(INSTITUTIONS_HEADER),
+        ";".join(institution_row("S1")),
+        "",
+        ";".join(institution_row("S2")),
+    ]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    raw = _read(path)
+    assert raw.frame["inst_id"].tolist() == ["S1", "S2"]
+    assert raw.row_numbers.tolist() == [2, 4]  # the blank line 3 is skipped, not renumbered

@@ -7,13 +7,6 @@ from pages.ui import auth, data, messages
 
 st.set_page_config(page_title=messages.APP_TITLE, page_icon=":material/school:", layout="wide")
 
-visitor = auth.resolve()
-if visitor.user is None:
-    # the sign-in form (or how to create the first administrator), whatever URL was opened
-    st.navigation([auth.entry_page(visitor)], position="hidden").run()
-    st.stop()
-auth.chrome(visitor)
-
 # (page, section, icon): the pages a role may not open are not registered at all
 PAGES = [
     ("overview", "monitoring", ":material/dashboard:"),
@@ -26,11 +19,21 @@ PAGES = [
     ("note", "data", ":material/description:"),
     ("catalog", "help", ":material/menu_book:"),
 ]
+
+visitor = auth.resolve()
+if visitor.user is None:
+    # the sign-in form (or how to create the first administrator), whatever page's URL was opened
+    st.navigation(auth.entry_pages(visitor, [name for name, _, _ in PAGES]), position="hidden").run()
+    st.stop()
+auth.chrome(visitor)
+
 sections: dict[str, list] = {}
 for name, section, icon in PAGES:
     if auth.may_open(visitor.user, name):
         sections.setdefault(messages.SECTIONS[section], []).append(
-            st.Page(f"pages/{name}.py", title=messages.PAGE_TITLES[name], icon=icon, default=name == "overview")
+            st.Page(
+                f"pages/{name}.py", title=messages.PAGE_TITLES[name], icon=icon, default=name == "overview"
+            )
         )
 with data.routed():
     st.navigation(sections).run()

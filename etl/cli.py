@@ -83,6 +83,37 @@ def build_parser() -> argparse.ArgumentParser:
     note.add_argument("--org", help="организация-составитель (в заголовке справки)")
     note.add_argument("--no-names", action="store_true", help="без поимённых списков в приложениях")
     note.add_argument("--out", type=Path, required=True, metavar="ФАЙЛ", help="файл .docx")
+
+    users = sub.add_parser("users", help="пользователи приложения и их роли")
+    users_sub = users.add_subparsers(dest="users_command", metavar="ДЕЙСТВИЕ", parser_class=_Parser)
+    users_sub.required = True
+    location = _Parser(add_help=False)
+    location.add_argument(
+        "--users",
+        metavar="ФАЙЛ",
+        help="файл пользователей (по умолчанию $IMC_USERS или users.json рядом с хранилищем)",
+    )
+    location.add_argument("--db", help="файл хранилища (по умолчанию $IMC_DB или warehouse/imc.duckdb)")
+    add = users_sub.add_parser("add", parents=[location], help="добавить пользователя")
+    add.add_argument("login", metavar="ИМЯ", help="имя пользователя (латиница, цифры, . _ @ -)")
+    add.add_argument("--role", required=True, choices=["admin", "head", "methodist", "director"])
+    add.add_argument("--inst", metavar="КОД", help="код организации (только для роли director)")
+    add.add_argument("--email", metavar="АДРЕС", help="адрес электронной почты для единого входа (OIDC)")
+    secret = add.add_mutually_exclusive_group()
+    secret.add_argument(
+        "--password-stdin", action="store_true", help="прочитать пароль из стандартного ввода"
+    )
+    secret.add_argument(
+        "--no-password", action="store_true", help="без пароля: вход только через единый вход по --email"
+    )
+    remove = users_sub.add_parser("remove", parents=[location], help="удалить пользователя")
+    remove.add_argument("login", metavar="ИМЯ")
+    users_sub.add_parser("list", parents=[location], help="список пользователей (без паролей)")
+    passwd = users_sub.add_parser("passwd", parents=[location], help="сменить пароль пользователя")
+    passwd.add_argument("login", metavar="ИМЯ")
+    passwd.add_argument(
+        "--password-stdin", action="store_true", help="прочитать пароль из стандартного ввода"
+    )
     return parser
 
 
@@ -269,6 +300,92 @@ def cmd_note(args: argparse.Namespace) -> int:
 
 
 COMMANDS["note"] = cmd_note
+
+
+def _read_password(from_stdin: bool) -> str:
+    """The new password: one line of standard input (scripts), or typed twice without echo."""
+    if from_stdin:
+        line = sys.stdin.readline()
+        return line[:-1] if line.endswith("\n") else line
+    import getpass
+
+    first = getpass.getpass("Пароль: ")
+    second = getpass.getpass("Пароль ещё раз: ")
+    if first != second:
+        raise UsersCommandError("Пароли не совпадают; пользователь не изменён.")
+    return first
+
+
+class UsersCommandError(Exception):
+    pass
+
+
+def _registry_warning(db: str | None, inst_id: str) -> None:
+    """A director bound to a code the warehouse does not know: a warning, not an error (the registry may be
+    loaded later)."""
+    from warehouse import queries
+    from warehouse.db import resolve_db_path
+
+    path = resolve_db_path(db)
+    if not path.exists():
+        return
+    try:
+        known = set(queries.list_institutions(path, queries.User("cli", "admin"))["inst_id"])
+    except Exception:  # a warehouse without a registry yet
+        return
+    finally:
+        queries.close_all()
+    if inst_id not in known:
+        print(
+            f"Предупреждение: организации с кодом {inst_id} нет в справочнике хранилища {path}.",
+            file=sys.stderr,
+        )
+
+
+def cmd_users(args: argparse.Namespace) -> int:
+    """`users add|remove|list|passwd`: the users file holds bcrypt hashes only; no command prints one."""
+    from warehouse.users import ROLE_NAMES, UserError, UsersFileError, UserStore, resolve_users_path
+
+    store = UserStore(resolve_users_path(args.users, args.db))
+    try:
+        if args.users_command == "list":
+            accounts = store.accounts()
+            if not accounts:
+                print(f"Пользователей нет ({store.path}). Первого администратора добавляет команда:")
+                print("  python -m etl users add ИМЯ --role admin")
+            for account in accounts.values():
+                print(account.describe())
+            return EXIT_OK
+        if args.users_command == "add":
+            password = None if args.no_password else _read_password(args.password_stdin)
+            account = store.add(args.login, args.role, password=password, inst_id=args.inst, email=args.email)
+            if account.inst_id:
+                _registry_warning(args.db, account.inst_id)
+            print(
+                f"Пользователь «{account.login}» ({ROLE_NAMES[account.role]}) добавлен; "
+                f"файл пользователей: {store.path}"
+            )
+            return EXIT_OK
+        if args.users_command == "remove":
+            account = store.remove(args.login)
+            print(f"Пользователь «{account.login}» удалён.")
+            return EXIT_OK
+        if args.users_command == "passwd":
+            if store.get(args.login) is None:
+                raise UserError(f"Пользователя «{args.login.strip().lower()}» нет.")
+            account = store.set_password(args.login, _read_password(args.password_stdin))
+            print(f"Пароль пользователя «{account.login}» изменён.")
+            return EXIT_OK
+    except (UserError, UsersCommandError) as exc:
+        print(exc, file=sys.stderr)
+        return EXIT_USAGE
+    except UsersFileError as exc:
+        print(f"Файл пользователей {store.path}: {exc}. Исправьте или удалите его.", file=sys.stderr)
+        return EXIT_USAGE
+    return EXIT_USAGE
+
+
+COMMANDS["users"] = cmd_users
 
 
 def main(argv: Sequence[str] | None = None) -> int:

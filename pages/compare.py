@@ -9,7 +9,7 @@ import functools
 import streamlit as st
 
 from pages.ui import compare_charts as cc
-from pages.ui import export, filters, fmt, messages, views, widgets
+from pages.ui import export, filters, fmt, messages, safe, views, widgets
 from warehouse import compare
 
 
@@ -61,14 +61,16 @@ previous = q("previous_period", sel.period)
 where = inst.municipality
 inst_label = labels.get(inst.inst_id, inst.short_name)
 
-st.subheader(inst.name)
+st.subheader(safe.md(inst.name))
 st.caption(
-    f"{messages.inst_type_label(inst.inst_type)} · {where} · {sel.period} учебный год"
-    + (f" · изменение к {previous}" if previous else "")
+    safe.md(
+        f"{messages.inst_type_label(inst.inst_type)} · {where} · {sel.period} учебный год"
+        + (f" · изменение к {previous}" if previous else "")
+    )
 )
 if profile["value"].isna().all():
     st.warning(f"Организация не представила сведения за {sel.period} учебный год.", icon="⚠️")
-notice = cc.peer_group_text(group, where)
+notice = safe.md(cc.peer_group_text(group, where))
 if group.too_small:
     st.info(notice, icon="ℹ️")
 else:
@@ -88,7 +90,7 @@ with tab_profile:
         with col, st.container(border=True):
             st.markdown(f"**{cc.SIDE_TITLES[side]}**")
             for line in sides[side] or [cc.NO_SIDE[side]]:
-                st.markdown(f"- {line}")
+                st.markdown(f"- {safe.md(line)}")
     st.caption(cc.PROFILE_NOTE)
     for area in ("staff", "ict", "innovation"):
         part = profile[profile["area"] == area]

@@ -3,7 +3,7 @@ institutions ranked by activity."""
 
 import streamlit as st
 
-from pages.ui import charts, dq_widgets, filters, messages, views, widgets
+from pages.ui import charts, dq_widgets, filters, messages, safe, views, widgets
 
 ctx = widgets.start(messages.PAGE_TITLES["innovation"])
 sel = filters.sidebar_filters(ctx)
@@ -40,7 +40,7 @@ sites = ctx.q("innovation_sites", sel.scope)
 site_rows = views.sites_frame(sites, by="institution" if sel.inst_id else sel.by)
 unit_word = "муниципалитетам" if sel.by == "municipality" and not sel.inst_id else "организациям"
 if site_rows.empty:
-    st.caption(f"Инновационных площадок в {sel.period} уч. г. нет ({subject}).")
+    st.caption(safe.md(f"Инновационных площадок в {sel.period} уч. г. нет ({subject})."))
 else:
     fig = widgets.figures.grouped_bars(
         site_rows,
@@ -83,7 +83,7 @@ for col, kind in ((left, "staff_contest"), (right, "student_contest")):
             messages.CONTEST_TITLES[kind] + ": участники, победители и призёры", sel.period, subject
         )
         if data.empty:
-            st.markdown(f"**{title}**")
+            st.markdown(f"**{safe.md(title)}**")
             st.caption("Нет записей за период.")
             continue
         fig = widgets.figures.grouped_bars(

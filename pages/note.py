@@ -7,7 +7,7 @@ import datetime as dt
 import streamlit as st
 
 from etl import docx_builder, note
-from pages.ui import fmt, messages, widgets
+from pages.ui import fmt, messages, safe, widgets
 from warehouse.queries import User
 
 TITLE = "Аналитическая справка"
@@ -111,7 +111,7 @@ try:
     with st.spinner("Формирование справки…"):
         model, docx = _note(ctx.db_path, ctx.version, ctx.user, *asked, dt.date.today())
 except note.NoteError as exc:
-    st.error(str(exc))
+    st.error(safe.md(str(exc)))
     st.stop()
 
 st.download_button(
@@ -127,7 +127,7 @@ if model.has_personal_data:
     st.caption(messages.PERSONAL_DATA_NOTE)
 
 with st.container(border=True):
-    st.caption(f"{model.organisation} · Дата составления: {fmt.date(model.date)}")
+    st.caption(safe.md(f"{model.organisation} · Дата составления: {fmt.date(model.date)}"))
     for item in note.preview(model):
         if item.kind in ("title", "subtitle"):
             st.markdown(f"**{item.text}**", text_alignment="center")
@@ -141,4 +141,4 @@ with st.container(border=True):
             st.markdown(f"*{item.text}*")
             st.dataframe(item.frame, hide_index=True, height=min(38 + 35 * len(item.frame), 420))
         elif item.kind == "figure":
-            st.image(item.png, caption=item.text)
+            st.image(item.png, caption=safe.md(item.text))

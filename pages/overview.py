@@ -2,7 +2,7 @@
 
 import streamlit as st
 
-from pages.ui import dq_widgets, filters, messages, views, widgets
+from pages.ui import dq_widgets, filters, messages, safe, views, widgets
 
 ctx = widgets.start(messages.PAGE_TITLES["overview"])
 sel = filters.sidebar_filters(ctx)
@@ -16,8 +16,10 @@ if sel.inst_id:
     inst_name = str(institutions.loc[institutions["inst_id"] == sel.inst_id, "short_name"].iloc[0])
 
 st.caption(
-    f"{inst_name + ' · ' if inst_name else ''}{where} · {messages.inst_type_label(sel.inst_type)} · "
-    f"{sel.period} учебный год" + (f" · изменение к {previous}" if previous else "")
+    safe.md(
+        f"{inst_name + ' · ' if inst_name else ''}{where} · {messages.inst_type_label(sel.inst_type)} · "
+        f"{sel.period} учебный год" + (f" · изменение к {previous}" if previous else "")
+    )
 )
 
 for area in ("staff", "ict", "innovation"):
@@ -47,7 +49,7 @@ st.subheader("Требуют внимания")
 attention_codes = [c for area in ("staff", "ict", "innovation") for c in catalog.key_codes(area)]
 attention = ctx.q("attention_list", sel.period, attention_codes, sel.municipality, sel.inst_type, limit=10)
 st.caption(
-    f"Организации, сильнее всего отстающие от значения «{where}» по организациям того же типа "
+    f"Организации, сильнее всего отстающие от значения «{safe.md(where)}» по организациям того же типа "
     f"на ключевых показателях, {sel.period} уч. г. Нажмите на название, чтобы открыть организацию."
 )
 items = views.attention_items(attention, catalog, where)
@@ -58,11 +60,11 @@ for item in items:
     with link_col:
         st.page_link(
             "pages/overview.py",
-            label=item["label"],
+            label=safe.md(item["label"]),
             icon=":material/school:",
             query_params={**sel.params(), "inst": item["inst_id"]},
         )
     with text_col:
-        st.markdown(item["text"])
+        st.markdown(safe.md(item["text"]))
 
 widgets.catalog_link()

@@ -3,13 +3,14 @@ institution, the data contract's warnings explained, the quarantine and the load
 
 import streamlit as st
 
-from pages.ui import dq_widgets, filters, fmt, messages, views, widgets
+from pages.ui import auth, dq_widgets, filters, fmt, messages, safe, views, widgets
 from pages.ui import quality as dq
 
 ctx = dq_widgets.start(messages.PAGE_TITLES["quality"])
 if ctx.state.status == "missing":
     st.info(messages.NO_WAREHOUSE_YET, icon="ℹ️")
-    st.page_link("pages/upload.py", label=messages.PAGE_TITLES["upload"], icon=":material/upload_file:")
+    if auth.may_open(ctx.user, "upload"):  # the head has no upload page
+        st.page_link("pages/upload.py", label=messages.PAGE_TITLES["upload"], icon=":material/upload_file:")
     st.stop()
 
 TAB_COMPLETENESS, TAB_SCORE, TAB_WARNINGS = "Полнота сведений", "Оценка качества", "Предупреждения"
@@ -22,7 +23,7 @@ if ctx.state.ready:
     summary = dq.completeness_summary(long)
     scores = dq_widgets.q(ctx, "quality_scores", sel.period, sel.municipality, sel.inst_type)
     warns = dq_widgets.q(ctx, "warnings", sel.period, sel.municipality, sel.inst_type)
-    st.caption(f"{where} · {messages.inst_type_label(sel.inst_type)} · {fmt.period(sel.period)}")
+    st.caption(safe.md(f"{where} · {messages.inst_type_label(sel.inst_type)} · {fmt.period(sel.period)}"))
     cols = st.columns(4)
     cols[0].metric(
         "Представили всё",
@@ -179,6 +180,8 @@ with tabs[TAB_LOG]:
         "`python -m etl load`): когда, чем закончилась загрузка, сколько строк прочитано, загружено и "
         "помещено в карантин. Прочитано = загружено + в карантине."
     )
+    if ctx.user.person_scope:
+        st.caption(messages.LOAD_LOG_OWN_ONLY)
     widgets.table(
         dq.load_log_table(dq_widgets.q(ctx, "load_log")),
         key="load_log_table",

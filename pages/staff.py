@@ -3,7 +3,7 @@ lists of who is due for attestation and training."""
 
 import streamlit as st
 
-from pages.ui import dq_widgets, filters, fmt, messages, views, widgets
+from pages.ui import dq_widgets, filters, fmt, messages, safe, views, widgets
 
 ctx = widgets.start(messages.PAGE_TITLES["staff"])
 sel = filters.sidebar_filters(ctx)
@@ -42,7 +42,9 @@ tab_structure, tab_trends, tab_table, tab_due = st.tabs(
 )
 
 with tab_structure:
-    st.caption(f"Педагогические работники (без внешних совместителей) — {subject}, {sel.period} уч. г.")
+    st.caption(
+        safe.md(f"Педагогические работники (без внешних совместителей) — {subject}, {sel.period} уч. г.")
+    )
     left, right = st.columns(2)
     for col, dim in ((left, "category"), (right, "education")):
         with col:
@@ -116,7 +118,7 @@ with tab_due:
         tbl = views.due_table(rows, kind)
         title = views.title(messages.DUE_TITLES[kind], sel.period, subject)
         if tbl.frame.empty:
-            st.markdown(f"**{title}**")
+            st.markdown(f"**{safe.md(title)}**")
             st.caption(messages.DUE_EMPTY)
             continue
         widgets.table(

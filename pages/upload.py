@@ -3,7 +3,7 @@ load function, a progress bar per file) and the per-file summary with the errors
 
 import streamlit as st
 
-from pages.ui import dq_widgets, messages, upload
+from pages.ui import dq_widgets, messages, safe, upload
 from warehouse import quality
 
 ctx = dq_widgets.start(messages.PAGE_TITLES["upload"])
@@ -17,7 +17,7 @@ if ctx.user.role == "head":
     st.page_link(dq_widgets.QUALITY_PAGE, label=messages.UPLOAD_QUALITY_POINTER, icon=":material/fact_check:")
     st.stop()
 if ctx.user.role == "director":
-    st.info(messages.UPLOAD_DIRECTOR_SCOPE.format(inst_id=ctx.user.inst_id), icon="ℹ️")
+    st.info(messages.UPLOAD_DIRECTOR_SCOPE.format(inst_id=safe.md(ctx.user.inst_id)), icon="ℹ️")
 
 files = upload.uploader(quality.upload_limit_mb(ctx.db_path))
 left, right = st.columns([1, 1])

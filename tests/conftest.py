@@ -29,6 +29,12 @@ def build_demo(folder: Path, scale: str) -> Path:
     return db
 
 
+@pytest.fixture(autouse=True)
+def _no_outside_users(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The users file is the one beside each test's warehouse unless a test points IMC_USERS elsewhere."""
+    monkeypatch.delenv("IMC_USERS", raising=False)
+
+
 @pytest.fixture(scope="session")
 def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The city demo warehouse (г. Бугуруслан), read-only for the tests."""

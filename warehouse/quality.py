@@ -83,6 +83,12 @@ quarantine_batches AS (
     SELECT q.dataset, q.period, q.inst_id, q.batch_id, count(DISTINCT q.row_number) AS rows_quarantined
     FROM dq.quarantine AS q, params
     WHERE q.inst_id IS NOT NULL AND (params.period IS NULL OR q.period = params.period)
+      -- a row another institution's director sent under this code was refused: it is not a submission of
+      -- this institution and must not change its status or score
+      AND NOT EXISTS (
+          SELECT 1 FROM dq.quarantine AS f
+          WHERE f.batch_id = q.batch_id AND f.row_number = q.row_number AND f.rule = 'foreign_institution'
+      )
     GROUP BY ALL
 ),
 
@@ -100,6 +106,15 @@ latest AS (
 
 _SCOPE = """(?::VARCHAR IS NULL OR i.municipality = ?) AND (?::VARCHAR IS NULL OR i.inst_type = ?)
     AND (?::VARCHAR IS NULL OR i.inst_id = ?)"""
+
+
+# A director's view of the quarantine: their own institution's rows, but not the rows another director sent
+# under their code (refused as `foreign_institution`: not their submission, and not theirs to see). Two bound
+# parameters: the director's inst_id twice (NULL for the other roles: everything).
+_OWN_ROWS = """(?::VARCHAR IS NULL OR (q.inst_id = ? AND NOT EXISTS (
+        SELECT 1 FROM dq.quarantine AS f
+        WHERE f.batch_id = q.batch_id AND f.row_number = q.row_number AND f.rule = 'foreign_institution'
+    )))"""
 
 
 def _scope_params(municipality: str | None, inst_type: str | None, inst_id: str | None = None) -> list[Any]:
@@ -141,20 +156,31 @@ LOAD_LOG_COLUMNS = [
 
 
 def load_log(db_path: str | os.PathLike[str], user: User, limit: int = 2000) -> pd.DataFrame:
-    """dq.load_log, newest first (no personal data: file names, counts and the outcome).
+    """dq.load_log, newest first: file names, counts and the outcome.
 
+    A director sees only the loads that brought rows of their institution (loaded or quarantined, not
+    refused as another institution's): a file's name may name a person, and other institutions' files are
+    not theirs to see. Files rejected whole cannot be attributed and are not shown to a director.
     Columns: batch_id, loaded_at, source_file, dataset, status, rows_read, rows_loaded, rows_quarantined,
     message_ru.
     """
+    own = user.person_scope
     return _df(
         db_path,
         f"""
         SELECT {", ".join(LOAD_LOG_COLUMNS)}
         FROM dq.load_log
+        WHERE ?::VARCHAR IS NULL OR batch_id IN (
+            SELECT batch_id FROM core.staff WHERE inst_id = ?
+            UNION SELECT batch_id FROM core.ict WHERE inst_id = ?
+            UNION SELECT batch_id FROM core.innovation WHERE inst_id = ?
+            UNION SELECT batch_id FROM core.institutions WHERE inst_id = ?
+            UNION SELECT q.batch_id FROM dq.quarantine AS q WHERE q.inst_id IS NOT NULL AND {_OWN_ROWS}
+        )
         ORDER BY loaded_at DESC, batch_id DESC
         LIMIT ?
         """,
-        [int(limit)],
+        [own, own, own, own, own, own, own, int(limit)],
     )
 
 
@@ -214,8 +240,8 @@ def quarantine_rows(
                AND latest.inst_id = q.inst_id
         )
         SELECT {", ".join(QUARANTINE_COLUMNS)}
-        FROM rows
-        WHERE (?::VARCHAR IS NULL OR inst_id = ?)
+        FROM rows AS q
+        WHERE {_OWN_ROWS}
           AND (?::VARCHAR IS NULL OR inst_id = ?)
           AND (?::VARCHAR IS NULL OR dataset = ?)
           AND (?::VARCHAR IS NULL OR rule = ?)
@@ -252,11 +278,11 @@ def quarantine_facets(db_path: str | os.PathLike[str], user: User) -> pd.DataFra
     own = user.person_scope
     return _df(
         db_path,
-        """
+        f"""
         SELECT q.inst_id, i.short_name, q.dataset, q.rule, q.period, count(*) AS rows
         FROM dq.quarantine AS q
         LEFT JOIN core.institutions AS i ON i.inst_id = q.inst_id
-        WHERE ?::VARCHAR IS NULL OR q.inst_id = ?
+        WHERE {_OWN_ROWS}
         GROUP BY ALL
         ORDER BY ALL
         """,

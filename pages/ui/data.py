@@ -1,5 +1,8 @@
 """The pages' access to the query layer: the current user, the warehouse path, cached results.
 
+The user is the one the router (app.py, pages.ui.auth) signed in for this session; a page never runs without
+the router in the same run (`require_router`) and never falls back to some default user.
+
 Results are cached with `st.cache_data`, keyed only by the call's arguments: the query's name (from the
 query layer's allow-list), the database path, the file's version (inode, mtime — it changes when a load
 swaps in a new warehouse, so a page never shows stale numbers), the user and the filters.
@@ -7,21 +10,68 @@ swaps in a new warehouse, so a page never shows stale numbers), the user and the
 
 from __future__ import annotations
 
+import contextlib
+import runpy
+import threading
+from collections.abc import Iterator
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 import streamlit as st
+from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from warehouse import queries
 from warehouse.db import file_version, resolve_db_path
 
 USER_KEY = "imc_user"
+ROUTER_PATH = Path(__file__).resolve().parents[2] / "app.py"
+NOT_SIGNED_IN = "Вход не выполнен. Откройте главную страницу приложения и войдите."
+
+# set while app.py runs the chosen page: a page script runs inside the router's call, in the same thread
+_ROUTER = threading.local()
+
+
+@contextlib.contextmanager
+def routed() -> Iterator[None]:
+    """The router runs the page inside this block (app.py: `with data.routed(): st.navigation(…).run()`)."""
+    _ROUTER.active = True
+    try:
+        yield
+    finally:
+        _ROUTER.active = False
+
+
+def require_router() -> None:
+    """Make sure the page runs under the router's sign-in check; call it before a page draws anything.
+
+    Streamlit serves pages/ by itself (its first multipage mode) on a freshly started server until
+    st.navigation has been called once in the process — and always under AppTest: opening `/upload` then runs
+    pages/upload.py without app.py. Such a run is handed to the router here: app.py decides who the user is
+    (the sign-in form for nobody), registers the pages of their role and, when the page asked for is one of
+    them, runs it inside `routed()`; the unrouted run then stops. A page run whose main script is not the app
+    at all (a page file started on its own) only stops.
+    """
+    if getattr(_ROUTER, "active", False):
+        return
+    ctx = get_script_run_ctx()
+    main = Path(ctx.main_script_path).resolve() if ctx is not None else None
+    if main == ROUTER_PATH:
+        runpy.run_path(str(ROUTER_PATH))
+    else:
+        st.error(NOT_SIGNED_IN)
+    st.stop()
 
 
 def current_user() -> queries.User:
-    """Who is using the app. Until logins arrive (another issue) every session is the demo admin."""
+    """Who is using the app: the user the router signed in (or the demo administrator it chose in demo
+    mode). Without one the page stops: there is no default user."""
     user = st.session_state.get(USER_KEY)
-    return user if isinstance(user, queries.User) else queries.DEMO_USER
+    if isinstance(user, queries.User):
+        return user
+    st.error(NOT_SIGNED_IN)
+    st.stop()
+    raise AssertionError("unreachable")  # st.stop raises
 
 
 @st.cache_data(show_spinner=False, max_entries=4096)
@@ -56,8 +106,16 @@ class Context:
         return _cached(name, self.db_path, self.version, self.user, frozen_args, frozen_kwargs)
 
 
+def warehouse_state() -> queries.WarehouseState:
+    """The state of the warehouse (missing, empty, ready; demo or not) for the router, before anyone has
+    signed in (the state holds no data of anyone)."""
+    db_path = str(resolve_db_path())
+    return _cached("warehouse_state", db_path, file_version(resolve_db_path()), queries.DEMO_USER, (), ())
+
+
 def context() -> Context:
     """The warehouse this run reads (IMC_DB, else warehouse/imc.duckdb) and whether it has data."""
+    require_router()
     db_path = str(resolve_db_path())
     version = file_version(resolve_db_path())
     user = current_user()

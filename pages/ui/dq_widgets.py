@@ -84,7 +84,7 @@ def excel_button(frame: Any, *, title: str, file_stem: str, period: str | None, 
 
 def completeness_matrix(matrix: views.Matrix, *, key: str, title: str, period: str) -> None:
     """The matrix, coloured by status, with an Excel download of the same rows."""
-    st.markdown(f"**{title}**")
+    st.markdown(f"**{safe.md(title)}**")
     if matrix.table.frame.empty:
         st.caption("В справочнике нет организаций для выбранных фильтров.")
         return

@@ -1,20 +1,43 @@
-"""Excel downloads of the dashboards' tables: Russian headers, numbers as numbers, dates as dates."""
+"""Excel downloads of the dashboards' tables: Russian headers, numbers as numbers, dates as dates.
+
+Every text cell is formula-safe (OWASP, «CSV injection»): a text that a spreadsheet would take for a formula —
+beginning with `=`, `+`, `-`, `@`, a tab or a line break, also after leading spaces — is written with an
+apostrophe in front and stored as text, so `=HYPERLINK("http://…")` from a file never becomes a live formula,
+here or when the workbook is saved again as CSV. Numbers (a real −5) stay numbers; only strings are touched.
+"""
 
 from __future__ import annotations
 
 import datetime as dt
 import io
 import re
+from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
 from pages.ui import fmt
 
 XLSX_MIME = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_SHEET_BAD = re.compile(r"[\[\]:*?/\\]")
+_SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
+
+
+def neutralise(text: str) -> str:
+    """`'=1+1` for `=1+1`: a text cell that no spreadsheet evaluates."""
+    if text.startswith(FORMULA_START) or text.lstrip(" \u00a0").startswith(FORMULA_START):
+        return "'" + text
+    return text
+
+
+def _text_cell(cell: Any, text: str) -> None:
+    """Put a string into a cell as a string (openpyxl would store a text beginning with `=` as a formula)."""
+    # control characters are not allowed in a workbook (openpyxl refuses them): a hostile value loses them
+    cell.value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", text))
+    cell.data_type = "s"
 
 
 def _excel_value(value: object) -> object:
@@ -40,13 +63,16 @@ def excel_bytes(
     dates = dates or []
     wb = Workbook()
     ws = wb.active
-    ws.title = _SHEET_BAD.sub(" ", sheet)[:31] or "Данные"
+    ws.title = _SHEET_BAD.sub(" ", sheet)[:31].strip("' ") or "Данные"
     row0 = 1
     if title:
-        ws.cell(row=1, column=1, value=title).font = Font(bold=True, size=12)
+        title_cell = ws.cell(row=1, column=1)
+        _text_cell(title_cell, title)
+        title_cell.font = Font(bold=True, size=12)
         row0 = 3
     for j, col in enumerate(frame.columns, start=1):
-        cell = ws.cell(row=row0, column=j, value=str(col))
+        cell = ws.cell(row=row0, column=j)
+        _text_cell(cell, str(col))
         cell.font = Font(bold=True)
         cell.alignment = Alignment(wrap_text=True, vertical="top")
     formats: dict[int, str] = {}
@@ -60,7 +86,11 @@ def excel_bytes(
             v = _excel_value(value)
             if isinstance(v, dt.datetime) and j in formats and formats[j] == "DD.MM.YYYY":
                 v = v.date()
-            cell = ws.cell(row=i, column=j, value=v)
+            if isinstance(v, str):
+                cell = ws.cell(row=i, column=j)
+                _text_cell(cell, v)
+            else:
+                cell = ws.cell(row=i, column=j, value=v)
             if j in formats and v is not None:
                 cell.number_format = formats[j]
     for j, col in enumerate(frame.columns, start=1):

@@ -17,7 +17,7 @@ import pandas as pd
 
 from etl import messages as etl_messages
 from etl.contract import DATASETS as CONTRACT
-from pages.ui import fmt, messages
+from pages.ui import fmt, messages, safe
 from pages.ui.views import Catalog, Table
 from warehouse.catalog import indicator as catalog_entry
 from warehouse.quality import REQUIRED_DATASETS, SUBMITTED, WARNING_PENALTY, Gaps
@@ -545,7 +545,7 @@ def kpi_badges(
             help=messages.BADGE_HELP.format(
                 what=joiner.join(messages.BADGE_WHAT[d] for d in datasets),
                 period=gaps.period,
-                names=shown,
+                names=safe.md(shown),  # the tooltip is Markdown; the names come from the registry file
             ),
             params=tuple(sorted((params or {}).items())),
         )

@@ -8,6 +8,7 @@ nothing.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import io
 import math
@@ -21,11 +22,12 @@ import pandas as pd
 import streamlit as st
 
 from etl.contract import DATASETS, LOAD_ORDER
-from pages.ui import export, messages, widgets
+from pages.ui import export, fmt, messages, safe, widgets
 from pages.ui import quality as views
 from pages.ui.data import Context
 from pages.ui.views import Table
 from warehouse import quality
+from warehouse.queries import User
 
 RESULT_KEY = "_imc_upload_outcome"
 UPLOADER_ROUND_KEY = "_imc_upload_round"
@@ -114,7 +116,7 @@ class _Bars:
         self.drawn_overall = (0.0, messages.UPLOAD_RUNNING)
 
     def _file_text(self, i: int) -> str:
-        return f"{self.tracker.names[i]} — {self.tracker.files[i][1]}"
+        return f"{safe.md(self.tracker.names[i])} — {safe.md(self.tracker.files[i][1])}"
 
     def draw(self) -> None:
         for i, bar in enumerate(self.files):
@@ -123,7 +125,7 @@ class _Bars:
                 self.drawn[i] = self.tracker.files[i]
         if self.tracker.overall != self.drawn_overall:
             fraction, text = self.tracker.overall
-            label = text if text == messages.UPLOAD_DONE else f"{messages.UPLOAD_RUNNING} {text}"
+            label = text if text == messages.UPLOAD_DONE else f"{messages.UPLOAD_RUNNING} {safe.md(text)}"
             self.overall.progress(fraction, text=label)
             self.drawn_overall = self.tracker.overall
 
@@ -162,7 +164,7 @@ def run_upload(
             outcome.failure = messages.UPLOAD_BUSY
         except Exception as exc:  # our own bug: say so, keep the traceback for the administrator
             detail = "".join(traceback.format_exception_only(exc)).strip()
-            outcome.failure = messages.UPLOAD_INTERNAL.format(detail=detail[:300])
+            outcome.failure = messages.UPLOAD_INTERNAL.format(detail=safe.md(detail[:300]))
             st.session_state["_imc_upload_traceback"] = traceback.format_exc()
         if outcome.failure is not None:
             status.update(label=messages.UPLOAD_FAILED, state="error", expanded=True)
@@ -178,12 +180,33 @@ def run_upload(
         quarantined = quality.upload_errors(ctx.db_path, ctx.user, [f.batch_id for f in result.files])
         outcome.errors = views.errors_frame(result.files, quarantined)
         text = io.StringIO()
-        print_summary(result, text)
+        print_summary(summary_for(ctx.user, result, quarantined), text)
         outcome.cli_text = text.getvalue()
         # a fresh, empty file picker for the next files
         st.session_state[UPLOADER_ROUND_KEY] = st.session_state.get(UPLOADER_ROUND_KEY, 0) + 1
     st.session_state[RESULT_KEY] = outcome
     return outcome
+
+
+def summary_for(user: User, result: Any, quarantined: pd.DataFrame) -> Any:
+    """The load's result as the text summary shows it to `user`: a director's «first errors» come from
+    `quarantined` (warehouse.quality.upload_errors for that director), so the rows of other institutions
+    carry no values there either — only the file, the row and that it was refused."""
+    if user.person_scope is None:
+        return result
+    from etl.loader import MAX_ERRORS_IN_SUMMARY
+
+    files = []
+    for f in result.files:
+        part = quarantined[quarantined["batch_id"] == f.batch_id] if not quarantined.empty else quarantined
+        lines = [
+            f"Файл «{f.source_file}», строка {r.row_number}: {views.rule_name(r.rule)} {messages.UPLOAD_WITHHELD}"
+            if fmt.is_missing(r.message_ru)
+            else str(r.message_ru)
+            for r in part.head(MAX_ERRORS_IN_SUMMARY).itertuples(index=False)
+        ]
+        files.append(dataclasses.replace(f, errors=lines, errors_total=len(part)))
+    return dataclasses.replace(result, files=files)
 
 
 # ----------------------------------------------------------------------------------------- summary
@@ -224,7 +247,7 @@ def show_outcome(outcome: Outcome | None) -> None:
                 part = errors[errors["Файл"] == name].reset_index(drop=True)
                 with cols[i % len(cols)]:
                     st.download_button(
-                        f"Ошибки файла «{name}»",
+                        f"Ошибки файла «{safe.md(name)}»",
                         data=functools.partial(
                             export.excel_bytes, part, sheet="Ошибки", title=views.errors_title(name)
                         ),

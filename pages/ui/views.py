@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from pages.ui import fmt, messages
+from pages.ui import fmt, messages, safe
 
 
 # ----------------------------------------------------------------------------------------- catalogue
@@ -168,7 +168,8 @@ def kpis(
                 if info.get("target") is not None
                 else None,
                 compare_text=(
-                    f"{compare_label}: {fmt.value(compare_value, unit)}"
+                    # Markdown (a card's caption): the scope's name comes from the registry file
+                    f"{safe.md(compare_label)}: {fmt.value(compare_value, unit)}"
                     if compare_value is not None
                     else None
                 ),

@@ -58,7 +58,7 @@ def kpi_row(cards: Sequence[Kpi], per_row: int = 4, badges: Mapping[str, Badge] 
                 )
                 notes = [t for t in (card.compare_text, card.target_text) if t]
                 if notes:
-                    st.caption(" · ".join(notes))
+                    st.caption(" · ".join(notes))  # the scope's name is escaped in views.kpis
                 badge = badges.get(card.code) if badges else None
                 if badge is not None:
                     incomplete_badge(badge)
@@ -68,6 +68,7 @@ def incomplete_badge(badge: Badge) -> None:
     """«данные неполные: 3 из 30 организаций не представили сведения» (who exactly — in the tooltip) and a
     link to the quality page for the same period and scope. The sentence is a caption, not the link's label:
     a link's label does not wrap and would be cut in a narrow card."""
+    # counts only in the text; the names in the tooltip are escaped where it is written (pages.ui.quality)
     st.caption(f":orange[:material/warning: {badge.text}]", help=badge.help)
     st.page_link(
         "pages/quality.py",
@@ -84,7 +85,7 @@ def missing_note(labels: Sequence[str], what: str = "нет данных") -> No
     shown = ", ".join(labels[:12])
     more = len(labels) - 12
     tail = f" и ещё {more}" if more > 0 else ""
-    st.caption(f"{what.capitalize()}: {shown}{tail} — на графике не показаны.")
+    st.caption(safe.md(f"{what.capitalize()}: {shown}{tail} — на графике не показаны."))
 
 
 @st.cache_data(show_spinner=False, max_entries=2048)
@@ -111,7 +112,10 @@ figures = _Figures()
 
 
 def chart(fig: go.Figure | dict[str, Any], key: str, missing: Sequence[str] = ()) -> None:
-    st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG)
+    """A plotly chart whose every text (names from files among them) shows literally (pages.ui.safe)."""
+    spec = safe.figure(fig.to_dict() if isinstance(fig, go.Figure) else fig)
+    # Streamlit refuses a dict without traces (an empty chart says so itself); a Figure it takes
+    st.plotly_chart(spec if spec.get("data") else go.Figure(spec), key=key, config=PLOTLY_CONFIG)
     missing_note(list(missing))
 
 
@@ -136,7 +140,7 @@ def table(
 
     `preview_rows` shows only the first rows on the page (long lists of people); the download has them all.
     """
-    st.markdown(f"**{title}**")
+    st.markdown(f"**{safe.md(title)}**")
     if tbl.frame.empty:
         st.caption("Нет строк для выбранных фильтров.")
         return

@@ -4,13 +4,16 @@ per page (tests/_artifacts/; the overview, staff and ICT ones are also copied to
 
 from __future__ import annotations
 
+import contextlib
 import os
+import re
 import shutil
 import socket
 import subprocess
 import sys
 import time
 import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -64,12 +67,14 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory, demo_db: Path) -> Path:
     return copy
 
 
-@pytest.fixture(scope="module")
-def server(warehouse: Path):
+@contextlib.contextmanager
+def streamlit_server(db: Path, log_name: str) -> Iterator[str]:
+    """`streamlit run app.py` on a free port, reading `db` (its users.json beside it); its address."""
     port = free_port()
-    env = {**os.environ, "IMC_DB": str(warehouse)}
+    env = {**os.environ, "IMC_DB": str(db)}
+    env.pop("IMC_USERS", None)
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    log = open(ARTIFACTS / "streamlit.log", "w")  # noqa: SIM115
+    log = open(ARTIFACTS / log_name, "w")  # noqa: SIM115
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -112,6 +117,12 @@ def server(warehouse: Path):
         except subprocess.TimeoutExpired:
             proc.kill()
         log.close()
+
+
+@pytest.fixture(scope="module")
+def server(warehouse: Path) -> Iterator[str]:
+    with streamlit_server(warehouse, "streamlit.log") as base:
+        yield base
 
 
 def wait_for_page(page, charts: bool) -> None:
@@ -199,3 +210,119 @@ def test_upload_in_a_real_browser(server: str) -> None:
             assert "Загрузка завершена" in text
         finally:
             browser.close()
+
+
+# ----------------------------------------------------------------------------------------- who may see what
+PASSWORD = "пароль-для-браузера-1"
+
+
+def wait_until_idle(page) -> None:
+    deadline = time.monotonic() + 90
+    page.wait_for_timeout(500)
+    while page.locator('[data-testid="stStatusWidget"]').count() and time.monotonic() < deadline:
+        time.sleep(0.25)
+    page.wait_for_timeout(1000)
+
+
+def test_a_fresh_server_shows_the_sign_in_form_for_a_page_opened_by_its_url(
+    tmp_path: Path, demo_db: Path
+) -> None:
+    """The hole this closes: on a freshly started server Streamlit serves pages/ by itself until
+    st.navigation has been called once, so `/upload` ran pages/upload.py without app.py — as the demo
+    administrator. With users, the very first request of the process, /upload, must show the sign-in form."""
+    from playwright.sync_api import sync_playwright
+
+    from warehouse.users import UserStore
+
+    db = tmp_path / "imc.duckdb"
+    shutil.copyfile(demo_db, db)
+    UserStore(tmp_path / "users.json").add("admin", "admin", password=PASSWORD)
+    with streamlit_server(db, "streamlit-auth.log") as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1440, "height": 1400}, locale="ru-RU")
+            page = context.new_page()
+            page.goto(f"{base}/upload", wait_until="domcontentloaded")
+            page.get_by_label("Имя пользователя").wait_for(timeout=60_000)
+            wait_until_idle(page)
+            page.screenshot(path=str(ARTIFACTS / "login.png"), full_page=True)
+            assert page.locator('input[type="password"]').count() == 1
+            assert not page.locator('[data-testid="stFileUploaderDropzoneInput"]').count()
+            assert not page.locator('[data-testid="stException"]').count()
+            body = page.inner_text("body")
+            assert "Загрузка файлов" not in body and "Демонстрационный режим" not in body
+
+            page.get_by_label("Имя пользователя").fill("admin")
+            page.get_by_label("Пароль").fill(PASSWORD)
+            page.get_by_role("button", name="Войти").click()
+            page.get_by_text("Вы вошли как").wait_for(timeout=60_000)
+            # signed in, the URL asked for opens: the upload page
+            page.locator('[data-testid="stFileUploaderDropzoneInput"]').wait_for(
+                state="attached", timeout=60_000
+            )
+            wait_until_idle(page)
+            assert not page.locator('[data-testid="stException"]').count()
+            # within the session (a reload is a new session: Streamlit keeps no cookie) the menu works
+            page.get_by_role("link", name="Обзор").click()
+            wait_for_page(page, charts=True)
+            assert not page.locator('[data-testid="stException"]').count()
+            page.get_by_role("button", name="Выйти").click()
+            page.get_by_label("Имя пользователя").wait_for(timeout=60_000)
+            wait_until_idle(page)
+            assert not page.locator('[data-testid="stFileUploaderDropzoneInput"]').count()
+        finally:
+            browser.close()
+
+
+HOSTILE = "**Жирная** <img src=x onerror=alert(1)> [ссылка](javascript:alert(1)) :red[красный]"
+
+
+def test_hostile_names_render_as_text_in_a_real_browser(tmp_path: Path, demo_db: Path) -> None:
+    """Streamlit's own Markdown renderer, not a model of it: an institution named with Markdown, HTML, a
+    javascript: link and a Streamlit directive shows exactly that text, on the dashboards and in charts."""
+    from playwright.sync_api import sync_playwright
+
+    from etl.loader import InputFile, load_files
+
+    db = tmp_path / "imc.duckdb"
+    shutil.copyfile(demo_db, db)
+    registry = (
+        "Код организации;Полное наименование;Краткое наименование;Тип организации;Муниципалитет;Местность;Адрес\n"
+        f"BGR-S01;Полное {HOSTILE};{HOSTILE};общеобразовательная;г. Бугуруслан;город;\n"
+    )
+    result = load_files([InputFile(name="registry.csv", data=registry.encode("utf-8"))], db)
+    assert [f.status for f in result.files] == ["loaded"]
+    problems: list[str] = []
+    with streamlit_server(db, "streamlit-hostile.log") as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1440, "height": 2400}, locale="ru-RU")
+            page = context.new_page()
+            page.on("dialog", lambda d: (problems.append(f"a dialog opened: {d.message}"), d.dismiss()))
+            for path, charts in (
+                ("?inst=BGR-S01", True),
+                ("compare?inst=BGR-S01", False),
+                ("staff?inst=BGR-S01", True),
+            ):
+                page.goto(f"{base}/{path}", wait_until="domcontentloaded")
+                wait_for_page(page, charts)
+                if path.startswith("compare"):
+                    page.screenshot(path=str(ARTIFACTS / "hostile.png"), full_page=True)
+                body = page.inner_text("body")
+                if "**Жирная**" not in body or ":red[красный]" not in body:
+                    problems.append(f"/{path}: the name is not shown as written")
+                if page.locator('img[src="x"]').count():
+                    problems.append(f"/{path}: an <img> from a name")
+                if page.locator('a[href^="javascript"]').count():
+                    problems.append(f"/{path}: a javascript: link from a name")
+                if page.locator("strong, b").filter(has_text=re.compile(r"^Жирная$")).count():
+                    problems.append(f"/{path}: Markdown emphasis from a name")
+                if page.locator("svg text, svg tspan").filter(has_text=re.compile(r"^Жирная$")).count():
+                    problems.append(f"/{path}: chart markup from a name")
+                if page.locator('[data-testid="stException"]').count():
+                    problems.append(
+                        f"/{path}: {page.locator('[data-testid=stException]').first.inner_text()[:300]}"
+                    )
+        finally:
+            browser.close()
+    assert not problems, problems

@@ -13,17 +13,19 @@ from pages.ui import fmt
 from tests.compare.conftest import CITY, REPO, P, mart
 from warehouse.queries import User
 
-PAGE = str(REPO / "pages" / "compare.py")
+APP = str(REPO / "app.py")
+ADMIN = User(login="admin", role="admin")
 NB = "\u00a0"
 
 
 @pytest.fixture
 def open_page(env_db):  # type: ignore[no-untyped-def]
-    def run(db, params=None, user=None) -> AppTest:  # type: ignore[no-untyped-def]
+    def run(db, params=None, user=ADMIN) -> AppTest:  # type: ignore[no-untyped-def]
+        # through the router, as a browser gets there (a page run on its own stops: pages.ui.data)
         env_db(db)
-        at = AppTest.from_file(PAGE, default_timeout=120)
-        if user is not None:
-            at.session_state["imc_user"] = user
+        at = AppTest.from_file(APP, default_timeout=120)
+        at.session_state["imc_user"] = user
+        at.switch_page("pages/compare.py")
         for key, value in (params or {}).items():
             at.query_params[key] = value
         return at.run()

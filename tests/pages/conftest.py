@@ -13,6 +13,8 @@ from streamlit.testing.v1 import AppTest
 from tests.pages import handmade
 from warehouse import queries
 
+ADMIN = queries.User(login="admin", role="admin")
+
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "app.py"
 PAGES = ["pages/overview.py", "pages/staff.py", "pages/ict.py", "pages/innovation.py", "pages/catalog.py"]
@@ -40,8 +42,8 @@ def open_app(monkeypatch: pytest.MonkeyPatch) -> Callable[..., AppTest]:
     def run(db: Path, page: str = "pages/overview.py", params: dict | None = None, user=None) -> AppTest:
         monkeypatch.setenv("IMC_DB", str(db))
         at = AppTest.from_file(str(APP), default_timeout=60)
-        if user is not None:
-            at.session_state["imc_user"] = user
+        # signed in (a warehouse that is not the demo shows the sign-in form to nobody)
+        at.session_state["imc_user"] = user if user is not None else ADMIN
         if page != "pages/overview.py":
             at.run()
             at.switch_page(page)

@@ -16,6 +16,8 @@ from tests.pages import handmade
 from tests.quality import dqdata
 from warehouse import queries
 
+ADMIN = queries.User(login="admin", role="admin")
+
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "app.py"
 CORPUS = REPO / "tests" / "data" / "bad_inputs"
@@ -64,8 +66,8 @@ def app(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., AppTest]]:
     ) -> AppTest:
         monkeypatch.setenv("IMC_DB", str(db))
         at = AppTest.from_file(str(APP), default_timeout=120)
-        if user is not None:
-            at.session_state["imc_user"] = user
+        # signed in (a warehouse that is not the demo shows the sign-in form to nobody)
+        at.session_state["imc_user"] = user if user is not None else ADMIN
         at.run()
         if page != "pages/overview.py":
             at.switch_page(page)

@@ -3,23 +3,22 @@ the ICT readiness index by component, and trends."""
 
 import streamlit as st
 
-from pages.ui import dq_widgets, filters, messages, views, widgets
+from pages.ui import area, messages, views, widgets
 
-ctx = widgets.start(messages.PAGE_TITLES["ict"])
-sel = filters.sidebar_filters(ctx)
-catalog = views.Catalog(ctx.q("indicator_catalog"))
-badges = dq_widgets.kpi_badges(ctx, sel, catalog)
-codes = catalog.area_codes("ict")
-where = views.scope_label(sel.municipality)
-institutions = ctx.q("list_institutions")
-inst_name = (
-    str(institutions.loc[institutions["inst_id"] == sel.inst_id, "short_name"].iloc[0])
-    if sel.inst_id
-    else None
-)
-previous = views.previous_period(ctx.state.periods, sel.period)
-scope_series = ctx.q("aggregate_series", codes, sel.municipality, sel.inst_type)
-series = ctx.q("institution_series", sel.inst_id, codes) if sel.inst_id else scope_series
+(
+    ctx,
+    sel,
+    catalog,
+    badges,
+    codes,
+    where,
+    institutions,
+    inst_name,
+    subject,
+    previous,
+    scope_series,
+    series,
+) = area.start("ict")
 kpi_codes = catalog.key_codes("ict")
 widgets.kpi_row(
     views.kpis(

@@ -3,25 +3,22 @@ lists of who is due for attestation and training."""
 
 import streamlit as st
 
-from pages.ui import dq_widgets, filters, fmt, messages, safe, views, widgets
+from pages.ui import area, fmt, messages, safe, views, widgets
 
-ctx = widgets.start(messages.PAGE_TITLES["staff"])
-sel = filters.sidebar_filters(ctx)
-catalog = views.Catalog(ctx.q("indicator_catalog"))
-badges = dq_widgets.kpi_badges(ctx, sel, catalog)
-codes = catalog.area_codes("staff")
-where = views.scope_label(sel.municipality)
-institutions = ctx.q("list_institutions")
-inst_name = (
-    str(institutions.loc[institutions["inst_id"] == sel.inst_id, "short_name"].iloc[0])
-    if sel.inst_id
-    else None
-)
-subject = inst_name or where
-previous = views.previous_period(ctx.state.periods, sel.period)
-
-scope_series = ctx.q("aggregate_series", codes, sel.municipality, sel.inst_type)
-series = ctx.q("institution_series", sel.inst_id, codes) if sel.inst_id else scope_series
+(
+    ctx,
+    sel,
+    catalog,
+    badges,
+    codes,
+    where,
+    institutions,
+    inst_name,
+    subject,
+    previous,
+    scope_series,
+    series,
+) = area.start("staff")
 head_codes = ["STAFF_COUNT", "STAFF_YOUNG_SPECIALISTS", "STAFF_ATTESTATION_DUE", "STAFF_TRAINING_DUE"]
 head_codes = [c for c in head_codes if c in codes]
 widgets.kpi_row(

@@ -5,20 +5,9 @@ import streamlit as st
 
 from pages.ui import area, messages, views, widgets
 
-(
-    ctx,
-    sel,
-    catalog,
-    badges,
-    codes,
-    where,
-    institutions,
-    inst_name,
-    subject,
-    previous,
-    scope_series,
-    series,
-) = area.start("ict")
+ctx, sel, catalog, badges, codes, where, institutions, inst_name, subject, previous, scope_series, series = (
+    area.start("ict")
+)  # fmt: skip
 kpi_codes = catalog.key_codes("ict")
 widgets.kpi_row(
     views.kpis(

@@ -5,20 +5,9 @@ import streamlit as st
 
 from pages.ui import area, charts, messages, safe, views, widgets
 
-(
-    ctx,
-    sel,
-    catalog,
-    badges,
-    codes,
-    where,
-    institutions,
-    inst_name,
-    subject,
-    previous,
-    scope_series,
-    series,
-) = area.start("innovation")
+ctx, sel, catalog, badges, codes, where, institutions, inst_name, subject, previous, scope_series, series = (
+    area.start("innovation")
+)  # fmt: skip
 kpi_codes = catalog.key_codes("innovation") + [c for c in ("INNO_SITES", "INNO_PROJECTS") if c in codes]
 widgets.kpi_row(
     views.kpis(

@@ -5,20 +5,9 @@ import streamlit as st
 
 from pages.ui import area, fmt, messages, safe, views, widgets
 
-(
-    ctx,
-    sel,
-    catalog,
-    badges,
-    codes,
-    where,
-    institutions,
-    inst_name,
-    subject,
-    previous,
-    scope_series,
-    series,
-) = area.start("staff")
+ctx, sel, catalog, badges, codes, where, institutions, inst_name, subject, previous, scope_series, series = (
+    area.start("staff")
+)  # fmt: skip
 head_codes = ["STAFF_COUNT", "STAFF_YOUNG_SPECIALISTS", "STAFF_ATTESTATION_DUE", "STAFF_TRAINING_DUE"]
 head_codes = [c for c in head_codes if c in codes]
 widgets.kpi_row(

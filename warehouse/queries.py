@@ -24,6 +24,7 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
+from warehouse import catalog
 from warehouse.db import ReadOnlyWarehouse
 from warehouse.settings import DEFAULTS, reporting_date
 
@@ -35,21 +36,8 @@ ALL_TYPES = "all"
 
 # the relations the dashboards read; a warehouse without the first two has nothing to show
 REQUIRED_RELATIONS = ("mart.indicator_values", "mart.indicator_catalog", "core.institutions")
-CATALOG_COLUMNS = (
-    "indicator_code",
-    "name_ru",
-    "area",
-    "area_name_ru",
-    "unit",
-    "direction",
-    "kind",
-    "description_ru",
-    "formula_ru",
-    "source_ru",
-    "target",
-    "key_indicator",
-    "sort_order",
-)
+# the published catalogue's columns (warehouse/catalog.py), less the two that only the mart builder reads
+CATALOG_COLUMNS = tuple(c for c in catalog.CATALOG_COLUMNS if c not in ("inst_types", "outlier_check"))
 
 
 @dataclass(frozen=True)

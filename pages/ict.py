@@ -3,7 +3,8 @@ the ICT readiness index by component, and trends."""
 
 import streamlit as st
 
-from pages.ui import area, messages, views, widgets
+from pages.ui import area, fmt, messages, views, widgets
+from pages.ui.charts import BOX_POINTS_LIMIT
 
 ctx, sel, catalog, badges, codes, where, institutions, inst_name, subject, previous, scope_series, series = (
     area.start("ict")
@@ -36,17 +37,26 @@ def scope_value(code: str) -> float | None:
     return None if rows.empty else rows.iloc[0]["value"]
 
 
+def unit_bars(code: str, key: str, title: str) -> None:
+    """Bars of one indicator by institution or municipality (the weakest ones when there are too many)."""
+    info = catalog.info(code)
+    data, missing = views.values_for_chart(long, code, by=sel.by)
+    shown, total = views.weakest(data, str(info.get("direction")))
+    fig = widgets.figures.bars_by_unit(
+        shown,
+        views.title(title, sel.period, where),
+        info["unit"],
+        scope_value=scope_value(code),
+        scope_label=where,
+        target=info["target"],
+    )
+    widgets.chart(fig, key=key, missing=missing)
+    if total > len(shown):
+        st.caption(messages.CHART_WEAKEST.format(shown=len(shown), total=fmt.integer(total)))
+
+
 pc = catalog.info("ICT_PC_LEARNING_PER_100")
-data, missing = views.values_for_chart(long, "ICT_PC_LEARNING_PER_100", by=sel.by)
-fig = widgets.figures.bars_by_unit(
-    data,
-    views.title(f"{pc['name_ru']} по {unit_word}", sel.period, where),
-    pc["unit"],
-    scope_value=scope_value("ICT_PC_LEARNING_PER_100"),
-    scope_label=where,
-    target=pc["target"],
-)
-widgets.chart(fig, key="ict_pc", missing=missing)
+unit_bars("ICT_PC_LEARNING_PER_100", "ict_pc", f"{pc['name_ru']} по {unit_word}")
 
 ict = ctx.q("ict_institutions", sel.scope)
 settings = ctx.q("methodology_settings")
@@ -57,7 +67,7 @@ targets = {
 st.subheader("Скорость подключения к Интернету")
 left, right = st.columns([3, 2])
 with left:
-    speed = ict.rename(columns={"short_name": "label"})
+    speed = ict.rename(columns={"short_name": "label"})[["label", "locality", "internet_speed_mbps"]]
     fig = widgets.figures.speed_by_locality(
         speed, views.title("Скорость Интернета по местности, Мбит/с", sel.period, where), targets
     )
@@ -66,6 +76,8 @@ with left:
         key="ict_speed",
         missing=sorted(speed.loc[speed["internet_speed_mbps"].isna(), "label"].astype(str)),
     )
+    if speed.dropna(subset=["internet_speed_mbps"])["locality"].value_counts().max() > BOX_POINTS_LIMIT:
+        st.caption(messages.BOX_NO_POINTS.format(limit=fmt.integer(BOX_POINTS_LIMIT)))
 with right:
     widgets.table(
         views.speed_summary(ict, targets),
@@ -82,17 +94,7 @@ for col, code, key in (
     (right, "ICT_INTERACTIVE_PER_100", "ict_boards"),
 ):
     with col:
-        info = catalog.info(code)
-        data, missing = views.values_for_chart(long, code, by=sel.by)
-        fig = widgets.figures.bars_by_unit(
-            data,
-            views.title(info["name_ru"], sel.period, where),
-            info["unit"],
-            scope_value=scope_value(code),
-            scope_label=where,
-            target=info["target"],
-        )
-        widgets.chart(fig, key=key, missing=missing)
+        unit_bars(code, key, str(catalog.info(code)["name_ru"]))
 
 st.subheader("Индекс ИКТ-готовности")
 rows, total_rows, missing = views.readiness_rows(ict, by=sel.by)

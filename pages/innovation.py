@@ -3,7 +3,7 @@ institutions ranked by activity."""
 
 import streamlit as st
 
-from pages.ui import area, charts, messages, safe, views, widgets
+from pages.ui import area, charts, fmt, messages, safe, views, widgets
 
 ctx, sel, catalog, badges, codes, where, institutions, inst_name, subject, previous, scope_series, series = (
     area.start("innovation")
@@ -24,7 +24,7 @@ widgets.kpi_row(
 
 st.subheader("Инновационные площадки")
 sites = ctx.q("innovation_sites", sel.scope)
-site_rows = views.sites_frame(sites, by="institution" if sel.inst_id else sel.by)
+site_rows, site_labels = views.sites_frame(sites, by="institution" if sel.inst_id else sel.by)
 unit_word = "муниципалитетам" if sel.by == "municipality" and not sel.inst_id else "организациям"
 if site_rows.empty:
     st.caption(safe.md(f"Инновационных площадок в {sel.period} уч. г. нет ({subject})."))
@@ -43,6 +43,9 @@ else:
         horizontal=True,
     )
     widgets.chart(fig, key="inno_sites")
+    shown = site_rows["label"].nunique()
+    if site_labels > shown:
+        st.caption(messages.CHART_MOST_SITES.format(shown=shown, total=fmt.integer(site_labels)))
 
 st.subheader("Проекты, мероприятия, публикации")
 period_codes = [c for c in ("INNO_PROJECTS", "INNO_EVENTS", "INNO_PUBLICATIONS", "INNO_SITES") if c in codes]

@@ -1,9 +1,19 @@
 """Кадры: the structure of the pedagogical staff, its trends, the institutions' staff indicators and the
 lists of who is due for attestation and training."""
 
+import functools
+
 import streamlit as st
 
 from pages.ui import area, fmt, messages, safe, views, widgets
+from warehouse import queries
+
+DUE_SHOWN = 500
+
+
+def full_due_table(db_path: str, user: queries.User, scope: queries.Scope, kind: str) -> views.Table:
+    return views.due_table(queries.staff_due_list(db_path, user, scope, kind), kind)
+
 
 ctx, sel, catalog, badges, codes, where, institutions, inst_name, subject, previous, scope_series, series = (
     area.start("staff")
@@ -100,20 +110,21 @@ with tab_due:
         st.caption("Показаны только работники вашей организации.")
     settings = ctx.q("methodology_settings")
     for kind in ("attestation", "training"):
-        rows = ctx.q("staff_due_list", sel.scope, kind)
-        tbl = views.due_table(rows, kind)
+        total = ctx.q("staff_due_count", sel.scope, kind)
         title = views.title(messages.DUE_TITLES[kind], sel.period, subject)
-        if tbl.frame.empty:
+        if not total:
             st.markdown(f"**{safe.md(title)}**")
             st.caption(messages.DUE_EMPTY)
             continue
+        # the page shows the soonest DUE_SHOWN people; the Excel file is the whole list, read when clicked
         widgets.table(
-            tbl,
+            views.due_table(ctx.q("staff_due_list", sel.scope, kind, limit=DUE_SHOWN), kind),
             key=f"due_{kind}",
-            title=f"{title}: {fmt.integer(len(tbl.frame))} чел.",
+            title=f"{title}: {fmt.integer(total)} чел.",
             file_stem=kind,
             period=sel.period,
-            preview_rows=500,
+            full=functools.partial(full_due_table, ctx.db_path, ctx.user, sel.scope, kind),
+            total_rows=total,
         )
 
 widgets.catalog_link()

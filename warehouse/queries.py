@@ -476,16 +476,34 @@ def staff_structure(
 DUE_KINDS = ("attestation", "training")
 
 
-def staff_due_list(db_path: str | os.PathLike[str], user: User, scope: Scope, kind: str) -> pd.DataFrame:
+def _due_from(kind: str) -> tuple[str, str]:
+    """(the due date expression, FROM … WHERE …) of a due list; parameters: _scope_params, own, own."""
+    if kind not in DUE_KINDS:
+        raise ValueError(f"unknown list {kind!r}")
+    flag = "s.attestation_due" if kind == "attestation" else "s.training_due"
+    due = "s.category_valid_until" if kind == "attestation" else "s.training_due_date"
+    return (
+        due,
+        f"""
+        FROM mart.staff_person s JOIN core.institutions i ON i.inst_id = s.inst_id
+        WHERE {flag} AND {_STAFF_SCOPE}
+          AND (?::VARCHAR IS NULL OR s.inst_id = ?)
+        """,
+    )
+
+
+def staff_due_list(
+    db_path: str | os.PathLike[str], user: User, scope: Scope, kind: str, limit: int | None = None
+) -> pd.DataFrame:
     """Who is due in the 12 months from the reporting date: attestation (a highest or first category whose
-    validity ends in [D, D + 1 year)) or training (never trained, or the 3-year term ends before D + 1 year).
+    validity ends in [D, D + 1 year)) or training (never trained, or the 3-year term ends before D + 1 year),
+    soonest first; the first `limit` people when a limit is given (staff_due_count says how many there are).
 
     Person-level data: a director sees only their own institution, whatever the scope says.
     Columns: inst_id, short_name, staff_id, full_name, position, category, category_date,
     category_valid_until, last_training_date, training_due_date, due_date.
     """
-    if kind not in DUE_KINDS:
-        raise ValueError(f"unknown list {kind!r}")
+    due, source = _due_from(kind)
     columns = [
         "inst_id",
         "short_name",
@@ -501,21 +519,28 @@ def staff_due_list(db_path: str | os.PathLike[str], user: User, scope: Scope, ki
     ]
     if not _has_view(db_path, "mart.staff_person"):
         return pd.DataFrame(columns=columns)
-    flag = "s.attestation_due" if kind == "attestation" else "s.training_due"
-    due = "s.category_valid_until" if kind == "attestation" else "s.training_due_date"
     own = user.person_scope
     return _df(
         db_path,
         f"""
         SELECT s.inst_id, i.short_name, s.staff_id, s.full_name, s.position, s.category, s.category_date,
                s.category_valid_until, s.last_training_date, s.training_due_date, {due} AS due_date
-        FROM mart.staff_person s JOIN core.institutions i ON i.inst_id = s.inst_id
-        WHERE {flag} AND {_STAFF_SCOPE}
-          AND (?::VARCHAR IS NULL OR s.inst_id = ?)
+        {source}
         ORDER BY due_date NULLS FIRST, i.short_name, s.full_name, s.staff_id
+        LIMIT ?
         """,
-        [*_scope_params(scope), own, own],
+        [*_scope_params(scope), own, own, limit],
     )
+
+
+def staff_due_count(db_path: str | os.PathLike[str], user: User, scope: Scope, kind: str) -> int:
+    """How many people staff_due_list has without a limit (the same scope and access rules)."""
+    _, source = _due_from(kind)
+    if not _has_view(db_path, "mart.staff_person"):
+        return 0
+    own = user.person_scope
+    rows = _rows(db_path, f"SELECT count(*) {source}", [*_scope_params(scope), own, own])
+    return int(rows[0][0])
 
 
 # ----------------------------------------------------------------------------------------- ICT
@@ -669,6 +694,7 @@ QUERIES = {
         attention_list,
         staff_structure,
         staff_due_list,
+        staff_due_count,
         ict_institutions,
         innovation_sites,
         innovation_contests,

@@ -211,6 +211,20 @@ def _nice_step(peak: float) -> float:
     return float(10 ** len(str(int(peak))) / 10)
 
 
+BOX_POINTS_LIMIT = 2000  # above this many institutions a box plot shows no individual points
+
+
+def box_stats(values: pd.Series) -> dict[str, list[float]]:
+    """The five numbers of a box plot as plotly draws them (linear quartiles; whiskers at the furthest
+    values within 1.5 IQR of the box)."""
+    v = pd.to_numeric(values, errors="coerce").dropna().astype("float64")
+    q1, median, q3 = (float(x) for x in v.quantile([0.25, 0.5, 0.75]))
+    iqr = q3 - q1
+    low = float(v[v >= q1 - 1.5 * iqr].min())
+    high = float(v[v <= q3 + 1.5 * iqr].max())
+    return {"q1": [q1], "median": [median], "q3": [q3], "lowerfence": [low], "upperfence": [high]}
+
+
 def speed_by_locality(frame: pd.DataFrame, title: str, targets: Mapping[str, float]) -> go.Figure:
     """Internet speed of each institution by locality, with the locality's target (`frame`: locality,
     label, internet_speed_mbps)."""
@@ -220,19 +234,27 @@ def speed_by_locality(frame: pd.DataFrame, title: str, targets: Mapping[str, flo
     names = [messages.locality_label(loc) for loc in categories]
     for loc, name in zip(categories, names, strict=True):
         part = data[data["locality"] == loc]
-        fig.add_trace(
-            go.Box(
-                y=part["internet_speed_mbps"],
-                x=[name] * len(part),
-                name=name,
-                boxpoints="all",
-                jitter=0.4,
-                pointpos=0,
-                text=part["label"],
-                marker_color=SERIES_COLORS[0] if loc == "urban" else SERIES_COLORS[2],
-                hovertemplate="%{text}: %{y:,.0f} Мбит/с<extra></extra>",
+        color = SERIES_COLORS[0] if loc == "urban" else SERIES_COLORS[2]
+        if len(part) <= BOX_POINTS_LIMIT:
+            fig.add_trace(
+                go.Box(
+                    y=part["internet_speed_mbps"],
+                    x=[name] * len(part),
+                    name=name,
+                    boxpoints="all",
+                    jitter=0.4,
+                    pointpos=0,
+                    text=part["label"],
+                    marker_color=color,
+                    hovertemplate="%{text}: %{y:,.0f} Мбит/с<extra></extra>",
+                )
             )
-        )
+        else:
+            # tens of thousands of points say nothing more than the box and make the page slow: the box
+            # is computed here and sent as five numbers
+            fig.add_trace(
+                go.Box(x=[name], name=name, marker_color=color, **box_stats(part["internet_speed_mbps"]))
+            )
     for i, (loc, name) in enumerate(zip(categories, names, strict=True)):
         target = targets.get(loc)
         if target is None:

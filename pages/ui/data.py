@@ -86,6 +86,13 @@ def _cached(
     return queries.QUERIES[name](db_path, user, *args, **dict(kwargs))
 
 
+def cached_query(
+    name: str, db_path: str, version: tuple[int, int] | None, user: queries.User, *args: Any
+) -> Any:
+    """Query `name` through the same cache as Context.q (for cached helpers that get the context's parts)."""
+    return _cached(name, db_path, version, user, tuple(_freeze(a) for a in args), ())
+
+
 def _freeze(value: Any) -> Any:
     return tuple(value) if isinstance(value, list) else value
 

@@ -15,9 +15,9 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
-from pages.ui import messages
+from pages.ui import data, messages
 from pages.ui.data import Context
-from warehouse.queries import INST_TYPES, Scope
+from warehouse.queries import INST_TYPES, Scope, User
 
 PARAMS = ("period", "mun", "type", "inst")
 STORE_KEY = "_imc_filters"
@@ -146,6 +146,30 @@ def institution_options(institutions: pd.DataFrame, mun: str | None, itype: str 
     return dict(zip(rows["inst_id"].astype(str), labels, strict=True))
 
 
+@st.cache_data(show_spinner=False, max_entries=64)
+def _registry_lists(
+    db_path: str, version: tuple[int, int] | None, user: User, mun: str | None, itype: str | None
+) -> tuple[dict[str, tuple[str, str]], list[str], dict[str, str]]:
+    """What the sidebar needs from the registry, computed once per warehouse version and filter (a country
+    registry has 40,000 institutions): inst_id → (municipality, type), the municipalities, and the
+    institution options of the chosen municipality and type."""
+    institutions = data.cached_query("list_institutions", db_path, version, user)
+    ids = institutions["inst_id"].astype(str).tolist()
+    membership = dict(
+        zip(
+            ids,
+            zip(
+                institutions["municipality"].astype(str).tolist(),
+                institutions["inst_type"].astype(str).tolist(),
+                strict=True,
+            ),
+            strict=True,
+        )
+    )
+    muns = sorted(set(institutions["municipality"]))
+    return membership, muns, institution_options(institutions, mun, itype)
+
+
 def _write_url(params: dict[str, str]) -> None:
     qp = st.query_params
     for key in PARAMS:
@@ -206,9 +230,9 @@ def sidebar_filters(ctx: Context, *, institution: bool = True) -> Selection:
     periods = list(ctx.state.periods)
     institutions = ctx.q("list_institutions")
     sel = resolve(st.query_params.to_dict(), st.session_state.get(STORE_KEY, {}), periods, institutions)
-    membership = {
-        str(r.inst_id): (str(r.municipality), str(r.inst_type)) for r in institutions.itertuples(index=False)
-    }
+    membership, muns, options = _registry_lists(
+        ctx.db_path, ctx.version, ctx.user, sel.municipality, sel.inst_type
+    )
     with st.sidebar:
         st.header(messages.FILTER_HEADER)
         _select(
@@ -220,7 +244,6 @@ def sidebar_filters(ctx: Context, *, institution: bool = True) -> Selection:
             membership,
         )
         if sel.multi_municipality:
-            muns = sorted(set(institutions["municipality"]))
             _select(
                 messages.F_MUNICIPALITY,
                 "mun",
@@ -238,7 +261,6 @@ def sidebar_filters(ctx: Context, *, institution: bool = True) -> Selection:
             membership,
         )
         if institution:
-            options = institution_options(institutions, sel.municipality, sel.inst_type)
             _select(
                 messages.F_INST,
                 "inst",

@@ -274,6 +274,20 @@ def values_for_chart(long: pd.DataFrame, code: str, *, by: str) -> tuple[pd.Data
     return frame.reset_index(drop=True), missing
 
 
+CHART_ROWS = 60  # bars one chart shows; a country's 1,440 municipalities go to the table instead
+
+
+def weakest(frame: pd.DataFrame, direction: str, limit: int = CHART_ROWS) -> tuple[pd.DataFrame, int]:
+    """At most `limit` rows of a bar chart's frame (label, value, …): those furthest from good by the
+    indicator's direction (lowest when higher is better, highest when lower is better). Returns (rows, number
+    of rows with a value), so that the page can say how many were left out."""
+    data = frame.dropna(subset=["value"])
+    if len(data) <= limit:
+        return frame, len(data)
+    data = data.sort_values("value", ascending=direction != "down", kind="stable")
+    return data.head(limit).reset_index(drop=True), len(data)
+
+
 def series_frame(series: pd.DataFrame, catalog: Catalog, codes: Sequence[str]) -> pd.DataFrame:
     """period, series (indicator name), value — for a trend chart of several indicators of one scope."""
     rows = series[series["indicator_code"].isin(list(codes))].copy()
@@ -322,6 +336,12 @@ def attention_items(attention: pd.DataFrame, catalog: Catalog, where: str) -> li
 
 
 # ----------------------------------------------------------------------------------------- staff
+def _labels(codes: pd.Series, label: Any) -> pd.Series:
+    """codes mapped through `label`, called once per distinct code (a country list has 300,000 rows)."""
+    distinct = codes.dropna().unique()
+    return codes.map({c: label(c) for c in distinct}).astype(object).where(codes.notna(), None)
+
+
 def due_table(rows: pd.DataFrame, kind: str) -> Table:
     """The list of who is due, with Russian headers and labels."""
     frame = pd.DataFrame(
@@ -329,20 +349,18 @@ def due_table(rows: pd.DataFrame, kind: str) -> Table:
             "Организация": rows["short_name"],
             "ФИО": rows["full_name"].fillna("(не указано)"),
             "Табельный номер": rows["staff_id"],
-            "Должность": rows["position"].map(messages.position_label),
+            "Должность": _labels(rows["position"], messages.position_label),
         }
     )
     if kind == "attestation":
-        frame["Категория"] = rows["category"].map(messages.category_label)
+        frame["Категория"] = _labels(rows["category"], messages.category_label)
         frame["Дата присвоения"] = pd.to_datetime(rows["category_date"])
         frame["Категория действует до"] = pd.to_datetime(rows["category_valid_until"])
         dates = ["Дата присвоения", "Категория действует до"]
     else:
         frame["Дата окончания последних КПК"] = pd.to_datetime(rows["last_training_date"])
         frame["Срок следующих КПК"] = pd.to_datetime(rows["training_due_date"])
-        frame["Примечание"] = rows["last_training_date"].map(
-            lambda d: "курсы не проходил(а)" if fmt.is_missing(d) else ""
-        )
+        frame["Примечание"] = rows["last_training_date"].isna().map({True: "курсы не проходил(а)", False: ""})
         dates = ["Дата окончания последних КПК", "Срок следующих КПК"]
     return Table(frame=frame.reset_index(drop=True), dates=dates)
 
@@ -364,14 +382,17 @@ def readiness_rows(ict: pd.DataFrame, *, by: str, limit: int = 60) -> tuple[pd.D
     have = ict.dropna(subset=["readiness_index"])
     missing = sorted(str(x) for x in ict.loc[ict["readiness_index"].isna(), "short_name"])
     if by == "municipality":
-        parts = []
-        for mun, part in have.groupby("municipality"):
-            weights = part["students"].astype("float64")
-            row = {"label": mun}
-            for col in COMPONENT_COLUMNS:
-                row[col] = float((part[col].astype("float64") * weights).sum() / weights.sum())
-            parts.append(row)
-        rows = pd.DataFrame(parts, columns=["label", *COMPONENT_COLUMNS])
+        weights = pd.to_numeric(have["students"], errors="coerce").astype("float64")
+        weighted = pd.DataFrame(
+            {
+                col: pd.to_numeric(have[col], errors="coerce").astype("float64") * weights
+                for col in COMPONENT_COLUMNS
+            }
+        )
+        weighted["_weight"] = weights
+        sums = weighted.groupby(have["municipality"].to_numpy(), sort=True).sum(min_count=1)
+        rows = sums[list(COMPONENT_COLUMNS)].div(sums["_weight"], axis=0)
+        rows = rows.rename_axis("label").reset_index()[["label", *COMPONENT_COLUMNS]]
     else:
         rows = have.rename(columns={"short_name": "label"})[["label", *COMPONENT_COLUMNS]]
     rows = rows.sort_values("readiness_index", kind="stable").reset_index(drop=True)
@@ -411,15 +432,18 @@ def speed_summary(ict: pd.DataFrame, targets: dict[str, float]) -> Table:
 LEVEL_ORDER = ("institution", "municipal", "regional", "federal", "international")
 
 
-def sites_frame(sites: pd.DataFrame, *, by: str) -> pd.DataFrame:
-    """label, level, sites — by institution or municipality."""
+def sites_frame(sites: pd.DataFrame, *, by: str, limit: int = CHART_ROWS) -> tuple[pd.DataFrame, int]:
+    """label, level, sites — by institution or municipality, fewest sites first (the chart's bottom); at
+    most the `limit` labels with the most sites. Returns (rows, number of labels with sites)."""
     if sites.empty:
-        return pd.DataFrame(columns=["label", "level", "sites"])
+        return pd.DataFrame(columns=["label", "level", "sites"]), 0
     key = "short_name" if by == "institution" else "municipality"
     out = sites.groupby([key, "level"], as_index=False)["sites"].sum().rename(columns={key: "label"})
-    totals = out.groupby("label")["sites"].sum().sort_values()
-    out["order"] = out["label"].map({k: i for i, k in enumerate(totals.index)})
-    return out.sort_values(["order", "level"]).drop(columns="order")
+    totals = out.groupby("label")["sites"].sum().sort_values(kind="stable")
+    kept = totals.index[-limit:]
+    out = out[out["label"].isin(kept)]
+    out["order"] = out["label"].map({k: i for i, k in enumerate(kept)})
+    return out.sort_values(["order", "level"]).drop(columns="order"), len(totals)
 
 
 def contests_frame(contests: pd.DataFrame, activity_type: str) -> pd.DataFrame:
@@ -441,11 +465,9 @@ def activity_ranking(activity: pd.DataFrame, *, by: str) -> Table:
     """Innovation records per 100 pedagogical workers and per 100 pupils, most active first."""
     data = activity.copy()
     if by == "municipality":
-        data = data.groupby("municipality", as_index=False).agg(
-            records=("records", lambda s: s.sum(min_count=1)),
-            staff=("staff", lambda s: s.sum(min_count=1)),
-            students=("students", lambda s: s.sum(min_count=1)),
-        )
+        numbers = data[["records", "staff", "students"]].apply(pd.to_numeric, errors="coerce")
+        data = numbers.groupby(data["municipality"].to_numpy()).sum(min_count=1)
+        data = data.rename_axis("municipality").reset_index()
         data["label"] = data["municipality"]
         first = {"label": "Муниципалитет"}
     else:

@@ -119,9 +119,16 @@ def chart(fig: go.Figure | dict[str, Any], key: str, missing: Sequence[str] = ()
     missing_note(list(missing))
 
 
+@functools.lru_cache(maxsize=500_000)
+def _cell(x: float, unit: str) -> str:
+    return fmt.number(x, fmt.decimals_for(x, unit))
+
+
 def _formatter(unit: str):  # type: ignore[no-untyped-def]
+    """A table cell's text; remembered per value, as a country table re-renders 25,000 cells a run."""
+
     def format_cell(x: object) -> str:
-        return fmt.number(x, fmt.decimals_for(x, unit)) if not fmt.is_missing(x) else fmt.MISSING
+        return fmt.MISSING if fmt.is_missing(x) else _cell(float(x), unit)  # type: ignore[arg-type]
 
     return format_cell
 
@@ -135,10 +142,14 @@ def table(
     period: str | None = None,
     height: int | str = "auto",
     preview_rows: int | None = None,
+    full: Callable[[], Table] | None = None,
+    total_rows: int | None = None,
 ) -> None:
     """The table (sortable; numbers and dates in Russian) with an Excel download of the same rows.
 
     `preview_rows` shows only the first rows on the page (long lists of people); the download has them all.
+    `full` (with `total_rows`): `tbl` holds only the first rows of a longer list; the download builds the
+    whole list with `full` when it is clicked (a country's due list has 100,000 people).
     """
     st.markdown(f"**{safe.md(title)}**")
     if tbl.frame.empty:
@@ -150,10 +161,12 @@ def table(
     for col, text in tbl.help.items():
         config[col] = st.column_config.Column(col, help=text)
     shown = tbl.frame
+    total = total_rows if full is not None and total_rows is not None else len(tbl.frame)
     if preview_rows is not None and len(shown) > preview_rows:
         shown = shown.head(preview_rows)
+    if total > len(shown):
         st.caption(
-            f"Показаны первые {fmt.integer(preview_rows)} из {fmt.integer(len(tbl.frame))} строк; "
+            f"Показаны первые {fmt.integer(len(shown))} из {fmt.integer(total)} строк; "
             "полный список — в файле Excel."
         )
     data: object = shown
@@ -164,19 +177,20 @@ def table(
         st.caption(messages.MISSING_NOTE)
     st.download_button(
         "Скачать в Excel",
-        data=functools.partial(
-            export.excel_bytes,
-            tbl.frame,
-            sheet=title[:31],
-            title=title,
-            units=tbl.units,
-            dates=tbl.dates,
-        ),
+        data=functools.partial(_excel, tbl if full is None else full, title),
         file_name=export.file_name(file_stem, period),
         mime=export.XLSX_MIME,
         key=f"{key}_xlsx",
         icon=":material/download:",
         on_click="ignore",
+    )
+
+
+def _excel(tbl: Table | Callable[[], Table], title: str) -> bytes:
+    """The Excel file of a table's download, built when the button is clicked."""
+    whole = tbl() if callable(tbl) else tbl
+    return export.excel_bytes(
+        whole.frame, sheet=title[:31], title=title, units=whole.units, dates=whole.dates
     )
 
 

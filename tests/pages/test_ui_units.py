@@ -191,3 +191,152 @@ def test_attention_list_compares_with_same_type(handmade_db):
     assert not rows.empty
     assert (rows["shortfall"] > 0).all()
     assert "STAFF_COUNT" not in set(rows["indicator_code"]), "counts are sizes, not shortfalls"
+
+
+# ----------------------------------------------------------------------------------------- large scopes
+def test_due_list_limit_and_count(handmade_db):
+    """The page reads the soonest people only and the count separately; both follow the access rules."""
+    scope = Scope(handmade.P_NEW)
+    everyone = queries.staff_due_list(handmade_db, DEMO_USER, scope, "training")
+    assert len(everyone) >= 2
+    assert queries.staff_due_count(handmade_db, DEMO_USER, scope, "training") == len(everyone)
+    first = queries.staff_due_list(handmade_db, DEMO_USER, scope, "training", limit=1)
+    assert len(first) == 1
+    assert first.iloc[0]["staff_id"] == everyone.iloc[0]["staff_id"], "the soonest comes first"
+    director = User(login="d", role="director", inst_id="S3")
+    own = queries.staff_due_list(handmade_db, director, scope, "training")
+    assert queries.staff_due_count(handmade_db, director, scope, "training") == len(own) < len(everyone)
+    assert (
+        queries.staff_due_count(handmade_db, director, Scope(handmade.P_NEW, inst_id="S1"), "training") == 0
+    )
+    with pytest.raises(ValueError):
+        queries.staff_due_count(handmade_db, DEMO_USER, scope, "holidays")
+
+
+def test_due_table_labels_each_distinct_code_and_keeps_gaps():
+    rows = pd.DataFrame(
+        {
+            "short_name": ["A", "A", "B"],
+            "full_name": ["Иванова", None, "Петров"],
+            "staff_id": ["1", "2", "3"],
+            "position": ["teacher", "teacher", None],
+            "category": ["highest", "first", "highest"],
+            "category_date": [dt.date(2020, 1, 1)] * 3,
+            "category_valid_until": [dt.date(2025, 1, 1)] * 3,
+            "last_training_date": [dt.date(2022, 5, 1), None, None],
+            "training_due_date": [dt.date(2025, 5, 1), None, None],
+        }
+    )
+    att = views.due_table(rows, "attestation").frame
+    assert list(att["Должность"]) == ["Учитель", "Учитель", None]
+    assert list(att["Категория"]) == ["Высшая", "Первая", "Высшая"]
+    assert list(att["ФИО"]) == ["Иванова", "(не указано)", "Петров"]
+    kpk = views.due_table(rows, "training").frame
+    assert list(kpk["Примечание"]) == ["", "курсы не проходил(а)", "курсы не проходил(а)"]
+
+
+def test_readiness_rows_by_municipality_are_pupil_weighted():
+    ict = pd.DataFrame(
+        {
+            "short_name": ["a", "b", "c", "d"],
+            "municipality": ["М1", "М1", "М2", "М2"],
+            "students": [100, 300, 50, 50],
+            **{col: [1.0, 0.0, 0.5, None] for col in views.COMPONENT_COLUMNS[:-1]},
+            "readiness_index": [80.0, 40.0, 60.0, None],
+        }
+    )
+    rows, total, missing = views.readiness_rows(ict, by="municipality")
+    assert missing == ["d"] and total == 2
+    by_label = rows.set_index("label")
+    # М1: (80·100 + 40·300) / 400 = 50; М2 has one institution with an index: 60
+    assert by_label.loc["М1", "readiness_index"] == pytest.approx(50.0)
+    assert by_label.loc["М1", "c1_pc_per_pupil"] == pytest.approx(0.25)
+    assert by_label.loc["М2", "readiness_index"] == pytest.approx(60.0)
+    assert list(rows["label"]) == ["М1", "М2"], "lowest index first"
+    rows, total, _ = views.readiness_rows(ict, by="municipality", limit=1)
+    assert list(rows["label"]) == ["М1"] and total == 2
+
+
+@pytest.mark.parametrize(
+    ("direction", "kept"), [("up", ["e", "d"]), ("down", ["a", "b"]), ("none", ["e", "d"])]
+)
+def test_weakest_keeps_the_worst_by_direction(direction, kept):
+    frame = pd.DataFrame({"label": list("abcdef"), "value": [5.0, 4.0, 3.0, 2.0, 1.0, None]})
+    shown, total = views.weakest(frame, direction, limit=2)
+    assert list(shown["label"]) == kept and total == 5
+    same, total = views.weakest(frame, direction, limit=5)
+    assert same is frame and total == 5, "few enough: the chart shows them all (and names the missing)"
+
+
+def test_speed_box_without_points_for_many_institutions():
+    from pages.ui import charts
+
+    speeds = [float(x) for x in range(1, 101)] + [1000.0]  # 1…100 and one outlier
+    stats = charts.box_stats(pd.Series(speeds))
+    assert stats["median"] == [51.0] and stats["q1"] == [26.0] and stats["q3"] == [76.0]
+    assert stats["lowerfence"] == [1.0] and stats["upperfence"] == [100.0], "the outlier is beyond 1.5 IQR"
+    many = pd.DataFrame(
+        {
+            "label": [f"ОО {i}" for i in range(charts.BOX_POINTS_LIMIT + 1)],
+            "locality": "urban",
+            "internet_speed_mbps": 50.0,
+        }
+    )
+    few = many.head(10)
+    big = charts.speed_by_locality(many, "t", {"urban": 100.0}).data[0]
+    small = charts.speed_by_locality(few, "t", {"urban": 100.0}).data[0]
+    assert big.y is None and tuple(big.median) == (50.0,), "five numbers instead of 2,001 points"
+    assert len(small.y) == 10 and small.boxpoints == "all"
+
+
+def test_a_shortened_table_downloads_the_whole_list():
+    """The page shows the first rows; the download button's file is built from `full` when clicked."""
+    from pages.ui import widgets
+
+    calls = []
+
+    def full() -> views.Table:
+        calls.append(1)
+        return views.Table(frame=pd.DataFrame({"ФИО": [f"Работник {i}" for i in range(1200)]}))
+
+    data = widgets._excel(full, "Список")
+    sheet = openpyxl.load_workbook(io.BytesIO(data)).active
+    names = [c.value for c in sheet["A"] if c.value and str(c.value).startswith("Работник")]
+    assert len(names) == 1200 and calls == [1]
+
+
+def test_activity_ranking_by_municipality_sums_then_divides():
+    activity = pd.DataFrame(
+        {
+            "short_name": ["a", "b", "c"],
+            "inst_type": ["school"] * 3,
+            "municipality": ["М1", "М1", "М2"],
+            "records": [3, 1, None],
+            "staff": [40, 10, 20],
+            "students": [400, 100, None],
+        }
+    )
+    frame = views.activity_ranking(activity, by="municipality").frame.set_index("Муниципалитет")
+    assert frame.loc["М1", "Записей о деятельности, ед."] == 4
+    assert frame.loc["М1", "На 100 педагогических работников, ед."] == pytest.approx(8.0)  # 4 / 50 · 100
+    assert frame.loc["М1", "На 100 обучающихся, ед."] == pytest.approx(0.8)  # 4 / 500 · 100
+    assert pd.isna(frame.loc["М2", "Записей о деятельности, ед."]), "no records sent is missing, not zero"
+    assert list(frame.index) == ["М1", "М2"], "most active first, missing last"
+
+
+def test_sites_chart_keeps_the_units_with_most_sites():
+    sites = pd.DataFrame(
+        {
+            "short_name": ["a", "a", "b", "c", "d"],
+            "municipality": ["М1", "М1", "М2", "М3", "М3"],
+            "level": ["municipal", "regional", "municipal", "federal", "municipal"],
+            "sites": [2, 1, 1, 1, 4],
+        }
+    )
+    rows, total = views.sites_frame(sites, by="municipality", limit=2)
+    assert total == 3
+    # М3 has 5 sites, М1 3, М2 1: the two largest, the largest last (the top of a horizontal chart)
+    assert list(dict.fromkeys(rows["label"])) == ["М1", "М3"]
+    assert int(rows["sites"].sum()) == 8
+    rows, total = views.sites_frame(sites, by="institution")
+    assert total == 4 and list(dict.fromkeys(rows["label"])) == ["b", "c", "a", "d"]

@@ -8,6 +8,7 @@ Every row of every file is accounted for: loaded, or quarantined with the rules 
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import os
@@ -29,6 +30,21 @@ from warehouse.db import archive_dir, resolve_db_path, write_transaction
 from warehouse.settings import current_settings, read_settings, write_settings
 
 Progress = Callable[[float, str], None]
+
+
+def _arrow_memory_pool() -> None:
+    """jemalloc for Arrow's buffers (unless ARROW_DEFAULT_MEMORY_POOL says otherwise). With the default
+    mimalloc the string kernels of a country load ran unevenly slower and held more memory (measured in
+    process, median of three: 22.8 s → 21.1 s, peak 2.5 GB → 2.1 GB). Wheels without jemalloc keep the
+    default."""
+    if os.environ.get("ARROW_DEFAULT_MEMORY_POOL"):
+        return
+    with contextlib.suppress(NotImplementedError):
+        pa.set_memory_pool(pa.jemalloc_memory_pool())
+
+
+_arrow_memory_pool()
+
 MAX_ERRORS_IN_SUMMARY = 10
 QUARANTINE_COLUMNS = [
     "batch_id",

@@ -147,10 +147,14 @@ def _full_years(later: pd.Series, earlier: pd.Series) -> pd.Series:
 
 def reporting_dates(periods: pd.Series, settings: dict[str, str] | None = None) -> pd.Series:
     month, day = (int(x) for x in (settings or DEFAULTS)["report_month_day"].split("-"))
-    first_year = pd.to_numeric(periods.str.slice(0, 4), errors="coerce")
-    return pd.to_datetime(
-        pd.DataFrame({"year": first_year, "month": month, "day": day}), errors="coerce"
-    ).astype("datetime64[us]")
+
+    def dates(values: pd.Series) -> pd.Series:
+        first_year = pd.to_numeric(values.str.slice(0, 4), errors="coerce")
+        return pd.to_datetime(
+            pd.DataFrame({"year": first_year, "month": month, "day": day}), errors="coerce"
+        ).astype("datetime64[us]")
+
+    return per_unique(periods, dates)  # a million rows hold one or two periods
 
 
 def normalize(raw: RawTable, settings: dict[str, str] | None = None) -> tuple[pd.DataFrame, list[ParseIssue]]:

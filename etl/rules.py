@@ -15,17 +15,37 @@ from etl.contract import DATASETS
 from etl.validate import RuleFailure
 
 
+def _outside(ids: pd.Series, allowed: set[str]) -> np.ndarray:
+    """Rows whose value is filled in and not in `allowed`, looking up each distinct value once (a million
+    rows hold 40,000 institutions)."""
+    codes, uniques = pd.factorize(ids, use_na_sentinel=True)
+    bad_unique = np.fromiter((str(u) not in allowed for u in uniques), dtype=bool, count=len(uniques))
+    return (codes >= 0) & np.append(bad_unique, False)[codes]
+
+
+def _duplicated(frame: pd.DataFrame, key: list[str]) -> np.ndarray:
+    """Every row whose complete key occurs more than once (all copies), from per-column codes combined into
+    one integer per row (pandas' multi-column duplicated() is three times slower on a million rows)."""
+    combined = np.zeros(len(frame), dtype=np.int64)
+    complete = np.ones(len(frame), dtype=bool)
+    for col in key:
+        codes, uniques = pd.factorize(frame[col], use_na_sentinel=True)
+        complete &= codes >= 0
+        # renumber after each step so that the product stays far below 2**63
+        combined, _ = pd.factorize(combined * (len(uniques) + 1) + (codes + 1))
+    return complete & pd.Series(combined).duplicated(keep=False).to_numpy()
+
+
 def unknown_institutions(frame: pd.DataFrame, known_ids: set[str]) -> list[RuleFailure]:
     """Rows whose inst_id is filled in but absent from core.institutions (and this load's registry)."""
     if "inst_id" not in frame.columns or frame.empty:
         return []
-    ids = frame["inst_id"]
-    bad = ids.notna() & ~ids.isin(list(known_ids))
+    bad = _outside(frame["inst_id"], known_ids)
     if not bad.any():
         return []
     return [
         RuleFailure(
-            np.flatnonzero(bad.to_numpy()),
+            np.flatnonzero(bad),
             "inst_id",
             "unknown_institution",
             messages.RULE_EXPLANATIONS["unknown_institution"],
@@ -38,8 +58,7 @@ def duplicate_keys(dataset: str, frame: pd.DataFrame, row_numbers: pd.Series) ->
     key = list(DATASETS[dataset].key)
     if frame.empty:
         return []
-    complete = frame[key].notna().all(axis=1)
-    dup = frame[key].duplicated(keep=False) & complete
+    dup = pd.Series(_duplicated(frame, key), index=frame.index)
     if not dup.any():
         return []
     failures: list[RuleFailure] = []
@@ -65,14 +84,13 @@ def foreign_institutions(frame: pd.DataFrame, allowed_inst_ids: set[str] | None)
     """For a director: rows of any institution other than their own are refused."""
     if allowed_inst_ids is None or "inst_id" not in frame.columns or frame.empty:
         return []
-    ids = frame["inst_id"]
-    bad = ids.notna() & ~ids.isin(list(allowed_inst_ids))
+    bad = _outside(frame["inst_id"], allowed_inst_ids)
     if not bad.any():
         return []
     allowed = ", ".join(sorted(allowed_inst_ids)) or "—"
     return [
         RuleFailure(
-            np.flatnonzero(bad.to_numpy()),
+            np.flatnonzero(bad),
             "inst_id",
             "foreign_institution",
             messages.RULE_EXPLANATIONS["foreign_institution"].format(allowed=allowed),

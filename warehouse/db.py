@@ -92,6 +92,9 @@ def write_transaction(
         con.execute("SET enable_progress_bar = false")  # a load prints its own progress, in Russian
         # the load's pandas frames share the machine with DuckDB: cap DuckDB's buffers (it spills beyond)
         con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
+        # rows of a table have no order (every query sorts); without keeping the insertion order DuckDB
+        # writes a 1.2 M-row insert in parallel row groups: half the time of insert + checkpoint
+        con.execute("SET preserve_insertion_order = false")
         published = False
         try:
             apply_schema(con)

@@ -20,6 +20,7 @@ import pandas as pd
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
 POSITION_COLUMN = "_pos"
+NARROW_FROM_ROWS = 20_000  # from this many rows each group of expectations gets its own narrow frame
 
 
 @dataclass
@@ -108,17 +109,23 @@ def _gx_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:
 def run_suite(dataset: str, frame: pd.DataFrame) -> list[RuleFailure]:
     """Validate `frame` against the dataset's suite; return the failing rows per expectation.
 
-    Expectations are run in groups that read the same columns, each on a frame of just those columns:
-    GX drops the rows with missing values from the whole batch frame before every expectation, so a narrow
-    frame is what keeps an optional, mostly empty column cheap at a million rows (0.8 s → 0.1 s each).
+    On large frames expectations are run in groups that read the same columns, each on a frame of just
+    those columns: GX drops the rows with missing values from the whole batch frame before every
+    expectation, so a narrow frame is what keeps an optional, mostly empty column cheap at a million rows
+    (0.8 s → 0.1 s each). Small frames (one institution's file) go in one run: there the fixed cost of a
+    run is what counts (20 runs ≈ 0.9 s, one run ≈ 0.1 s).
     """
     document = suite_document(dataset)
     expectations = [e for e in document["expectations"] if _columns_present(e, frame)]
     if not expectations or frame.empty:
         return []
     groups: dict[tuple[str, ...], list[dict[str, Any]]] = {}
-    for item in expectations:
-        groups.setdefault(tuple(_referenced_columns([item])), []).append(item)
+    if len(frame) < NARROW_FROM_ROWS:
+        # a school's file: each GX run costs ~40 ms whatever the size, so one run over all columns
+        groups[tuple(_referenced_columns(expectations))] = expectations
+    else:
+        for item in expectations:
+            groups.setdefault(tuple(_referenced_columns([item])), []).append(item)
     failures: list[RuleFailure] = []
     for columns, group in groups.items():
         failures.extend(_run_group(dataset, _gx_frame(frame, list(columns)), group))

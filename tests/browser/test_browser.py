@@ -1,6 +1,7 @@
 """The whole app once in a real browser: headless Chromium (Debian's) opens every page of a running
 `streamlit run app.py`, waits for the charts, fails on any Streamlit exception box and saves a screenshot
-per page (tests/_artifacts/; the overview, staff and ICT ones are also copied to docs/screenshots/)."""
+per page (tests/_artifacts/; with IMC_UPDATE_SCREENSHOTS=1 the overview, staff and ICT ones are also copied to
+docs/screenshots/ for the README — off by default, so that a test run leaves the working tree clean)."""
 
 from __future__ import annotations
 
@@ -141,7 +142,7 @@ def test_every_page_in_a_real_browser(server: str) -> None:
     from playwright.sync_api import sync_playwright
 
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
+    update_docs = os.environ.get("IMC_UPDATE_SCREENSHOTS") == "1"
     problems = []
     with sync_playwright() as pw:
         browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
@@ -153,7 +154,8 @@ def test_every_page_in_a_real_browser(server: str) -> None:
                 wait_for_page(page, charts)
                 shot = ARTIFACTS / f"{stem}.png"
                 page.screenshot(path=str(shot), full_page=True)
-                if stem in FOR_README:
+                if update_docs and stem in FOR_README:
+                    DOCS_SHOTS.mkdir(parents=True, exist_ok=True)
                     shutil.copyfile(shot, DOCS_SHOTS / f"{stem}.png")
                 exceptions = page.locator('[data-testid="stException"]')
                 if exceptions.count():

@@ -145,6 +145,12 @@ def _is_numeric_column(values: Sequence[Any], unit: str | None) -> bool:
 
 
 # ----------------------------------------------------------------------------------------- XML helpers
+def _property(text: str, limit: int = 255) -> str:
+    """A core property of the file (title, author, subject): at most `limit` characters, cut with «…»."""
+    text = " ".join(str(text).split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
 def _set_fonts(rpr_parent: Any, name: str) -> None:
     """Set a font for every script (Latin, Cyrillic, complex) and drop theme fonts that would override it."""
     rpr = rpr_parent.get_or_add_rPr()
@@ -248,9 +254,10 @@ class DocxReport:
         self._setup_page(landscape, page_numbers)
         self._setup_styles()
         props = self.doc.core_properties
-        props.title = title
-        props.author = author
-        props.subject = subject
+        # the file's properties hold at most 255 characters (an institution's full name can be longer)
+        props.title = _property(title)
+        props.author = _property(author)
+        props.subject = _property(subject)
         props.language = LANGUAGE
         props.comments = ""
 

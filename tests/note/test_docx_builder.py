@@ -34,6 +34,15 @@ def test_new_document_layout() -> None:
     assert "w:instrText" in section.header._element.xml  # the page number field
 
 
+def test_long_names_fit_the_file_properties() -> None:
+    """An institution's full name can exceed the 255 characters a DOCX core property holds."""
+    name = "Муниципальное бюджетное общеобразовательное учреждение " * 6
+    document = _open(dx.DocxReport(title=f"Паспорт: {name}", author=name, subject=name))
+    props = document.core_properties
+    assert len(props.title) == len(props.author) == len(props.subject) == 255
+    assert props.title.startswith("Паспорт: Муниципальное") and props.title.endswith("…")
+
+
 def test_title_headings_paragraphs() -> None:
     report = dx.DocxReport()
     report.title_block("МКУ «ИМЦ»", "АНАЛИТИЧЕСКАЯ СПРАВКА", subtitle="по итогам", lines=["Дата: 01.02.2025"])

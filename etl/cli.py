@@ -8,6 +8,7 @@ one, after a sentence saying that it is ours.
 from __future__ import annotations
 
 import argparse
+import getpass
 import sys
 import tempfile
 import time
@@ -42,6 +43,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     load.add_argument("--force", action="store_true", help="загрузить повторно уже загруженные файлы")
     load.add_argument("--quiet", action="store_true", help="без индикатора хода загрузки")
+    load.add_argument(
+        "--by", metavar="КТО", help="кто загружает (в журнал загрузок; по умолчанию пользователь системы)"
+    )
 
     demo = sub.add_parser("demo", help="создать демонстрационное хранилище (г. Бугуруслан)")
     demo.add_argument("--db", help="файл хранилища")
@@ -176,6 +180,14 @@ def print_summary(result: object, out: TextIO) -> None:
     )
 
 
+def _system_user() -> str | None:
+    """Who runs the command, for the load log (None when the system cannot say)."""
+    try:
+        return getpass.getuser()
+    except (KeyError, OSError):
+        return None
+
+
 def cmd_load(args: argparse.Namespace) -> int:
     from etl.loader import expand_paths, load_files
     from warehouse.db import LoadLockBusy
@@ -186,7 +198,14 @@ def cmd_load(args: argparse.Namespace) -> int:
         return EXIT_USAGE
     bar = ProgressBar(sys.stderr, enabled=not args.quiet)
     try:
-        result = load_files(paths, args.db, dataset=args.dataset, force=args.force, progress=bar)
+        result = load_files(
+            paths,
+            args.db,
+            dataset=args.dataset,
+            force=args.force,
+            progress=bar,
+            uploaded_by=args.by or _system_user(),
+        )
     except LoadLockBusy:
         bar.close()
         print(messages.CLI_BUSY, file=sys.stderr)
@@ -205,7 +224,9 @@ def cmd_demo(args: argparse.Namespace) -> int:
         bar = ProgressBar(sys.stderr, enabled=not args.quiet)
         info = {"kind": "demo", "scale": args.scale, "seed": str(args.seed)}
         # the generated files are ours: the upload size limit is for institutions' files
-        result = load_files(files, args.db, fresh=True, progress=bar, info=info, max_file_mb=100_000)
+        result = load_files(
+            files, args.db, fresh=True, progress=bar, info=info, max_file_mb=100_000, uploaded_by="демо"
+        )
         bar.close()
     loaded = sum(f.rows_loaded for f in result.files)
     quarantined = sum(f.rows_quarantined for f in result.files)
@@ -307,8 +328,6 @@ def _read_password(from_stdin: bool) -> str:
     if from_stdin:
         line = sys.stdin.readline()
         return line[:-1] if line.endswith("\n") else line
-    import getpass
-
     first = getpass.getpass("Пароль: ")
     second = getpass.getpass("Пароль ещё раз: ")
     if first != second:

@@ -100,6 +100,7 @@ class FileResult:
     errors: list[str] = field(default_factory=list)
     errors_total: int = 0
     notices: list[str] = field(default_factory=list)
+    uploaded_by: str | None = None
 
 
 @dataclass
@@ -178,13 +179,15 @@ def load_files(
     progress: Progress | None = None,
     info: dict[str, str] | None = None,
     max_file_mb: float | None = None,
+    uploaded_by: str | None = None,
 ) -> LoadResult:
     """Load files atomically into the warehouse at `db` (see module doc).
 
     `dataset` forces the dataset instead of detecting it from the headers; `fresh` builds the warehouse from
     scratch; `force` reloads files already loaded; `allowed_inst_ids` restricts rows to a director's own
     institution; `info` is written to meta.info (e.g. kind=demo); `max_file_mb` overrides the warehouse's
-    file-size limit for this load only (the demo's own country-scale files are larger than the default).
+    file-size limit for this load only (the demo's own country-scale files are larger than the default);
+    `uploaded_by` (who loads: the app user's login, the CLI's operating-system user) goes to dq.load_log.
 
     Three passes: every file is read and parsed; each dataset's files are validated together (one GX run
     per dataset: its cost is mostly per run, not per row); then the files are written in load order
@@ -211,7 +214,7 @@ def load_files(
         seen: set[str] = set()
         for n, (item, data, _) in enumerate(staged):
             report(0.4 * n / len(staged), f"{item.name}: {messages.PROGRESS_STEPS['read']}")
-            result = FileResult(source_file=item.name, batch_id=batches.next())
+            result = FileResult(source_file=item.name, batch_id=batches.next(), uploaded_by=uploaded_by)
             results.append(result)
             ready = _prepare(con, item, data, result, dataset, force, settings, seen)
             if ready is not None:
@@ -505,7 +508,8 @@ def _archive(db_path: Path, name: str, data: bytes, sha256: str | None) -> Path:
 def _log(con: duckdb.DuckDBPyConnection, result: FileResult, archive_path: str | None) -> None:
     con.execute(
         "INSERT INTO dq.load_log (batch_id, loaded_at, source_file, sha256, dataset, status, rows_read, "
-        "rows_loaded, rows_quarantined, message_ru, archive_path) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+        "rows_loaded, rows_quarantined, message_ru, archive_path, uploaded_by) "
+        "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
         [
             result.batch_id,
             dt.datetime.now(),
@@ -518,6 +522,7 @@ def _log(con: duckdb.DuckDBPyConnection, result: FileResult, archive_path: str |
             result.rows_quarantined,
             result.message_ru,
             archive_path,
+            result.uploaded_by,
         ],
     )
 

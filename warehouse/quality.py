@@ -152,6 +152,7 @@ LOAD_LOG_COLUMNS = [
     "rows_loaded",
     "rows_quarantined",
     "message_ru",
+    "uploaded_by",
 ]
 
 
@@ -162,13 +163,22 @@ def load_log(db_path: str | os.PathLike[str], user: User, limit: int = 2000) -> 
     refused as another institution's): a file's name may name a person, and other institutions' files are
     not theirs to see. Files rejected whole cannot be attributed and are not shown to a director.
     Columns: batch_id, loaded_at, source_file, dataset, status, rows_read, rows_loaded, rows_quarantined,
-    message_ru.
+    message_ru, uploaded_by (NULL in a warehouse written before the column existed, until its next load).
     """
     own = user.person_scope
+    have = {
+        r[0]
+        for r in queries._rows(
+            db_path,
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'dq' AND table_name = 'load_log'",
+        )
+    }
+    # column names come from the fixed LOAD_LOG_COLUMNS list
+    select = ", ".join(c if c in have else f"NULL::VARCHAR AS {c}" for c in LOAD_LOG_COLUMNS)
     return _df(
         db_path,
         f"""
-        SELECT {", ".join(LOAD_LOG_COLUMNS)}
+        SELECT {select}
         FROM dq.load_log
         WHERE ?::VARCHAR IS NULL OR batch_id IN (
             SELECT batch_id FROM core.staff WHERE inst_id = ?

@@ -94,8 +94,11 @@ CREATE TABLE IF NOT EXISTS dq.load_log (
     rows_loaded BIGINT NOT NULL,
     rows_quarantined BIGINT NOT NULL,
     message_ru VARCHAR,
-    archive_path VARCHAR
+    archive_path VARCHAR,
+    uploaded_by VARCHAR  -- the app user's login, or the operating-system user of `python -m etl load`
 );
+-- warehouses built before the column existed
+ALTER TABLE dq.load_log ADD COLUMN IF NOT EXISTS uploaded_by VARCHAR;
 
 -- one row per broken rule: a row that breaks two rules appears twice
 CREATE TABLE IF NOT EXISTS dq.quarantine (

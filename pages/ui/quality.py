@@ -350,6 +350,7 @@ def load_log_table(frame: pd.DataFrame) -> Table:
             "Загружено": frame["rows_loaded"].astype("float64"),
             "В карантине": frame["rows_quarantined"].astype("float64"),
             "Сообщение": frame["message_ru"].fillna(""),
+            "Загрузил": frame["uploaded_by"].fillna("") if "uploaded_by" in frame else "",
         }
     )
     units = {"Прочитано строк": "ед.", "Загружено": "ед.", "В карантине": "ед."}

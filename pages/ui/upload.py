@@ -158,7 +158,13 @@ def run_upload(
 
         try:
             result = load_files(
-                inputs, ctx.db_path, dataset=dataset, force=force, allowed_inst_ids=allowed, progress=progress
+                inputs,
+                ctx.db_path,
+                dataset=dataset,
+                force=force,
+                allowed_inst_ids=allowed,
+                progress=progress,
+                uploaded_by=ctx.user.login,
             )
         except LoadLockBusy:
             outcome.failure = messages.UPLOAD_BUSY

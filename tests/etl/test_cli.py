@@ -67,3 +67,29 @@ def test_db_from_environment(tmp_path: Path) -> None:
     assert result.returncode == 0, result.stderr
     with duckdb.connect(str(db), read_only=True) as con:
         assert con.execute("SELECT count(*) FROM core.institutions").fetchone() == (4,)
+
+
+def test_the_load_log_says_who_loaded(tmp_path: Path) -> None:
+    import getpass
+
+    from warehouse import quality
+    from warehouse.queries import DEMO_USER
+
+    db = tmp_path / "w.duckdb"
+    assert run_etl("load", "--db", str(db), str(CORPUS / "registry.csv")).returncode == 0
+    assert (
+        run_etl("load", "--db", str(db), "--by", "Иванова И. И.", str(CORPUS / "out_of_range.csv")).returncode
+        == 1
+    )
+    with duckdb.connect(str(db), read_only=True) as con:
+        rows = con.execute("SELECT source_file, uploaded_by FROM dq.load_log ORDER BY source_file").fetchall()
+    assert rows == [("out_of_range.csv", "Иванова И. И."), ("registry.csv", getpass.getuser())]
+
+    # a warehouse written before the column existed: read as empty, added by the next load
+    with duckdb.connect(str(db)) as con:
+        con.execute("ALTER TABLE dq.load_log DROP COLUMN uploaded_by")
+    log = quality.load_log(db, DEMO_USER)
+    assert len(log) == 2 and log["uploaded_by"].isna().all()
+    assert run_etl("load", "--db", str(db), "--force", str(CORPUS / "registry.csv")).returncode == 0
+    with duckdb.connect(str(db), read_only=True) as con:
+        assert con.execute("SELECT count(uploaded_by) FROM dq.load_log").fetchone() == (1,)

@@ -168,6 +168,8 @@ def test_a_director_uploads_only_own_rows(app, registry_db):
     summary = frame_with(at, "Прочитано строк")
     assert (summary.iloc[0]["Загружено"], summary.iloc[0]["В карантине"]) == (1, 3)
     assert sql(registry_db, "SELECT inst_id FROM core.ict") == [("T4",)]
+    who = "SELECT uploaded_by FROM dq.load_log WHERE source_file = 'out_of_range.csv'"
+    assert sql(registry_db, who) == [("dir",)], "the load log says who uploaded"
     foreign = sql(registry_db, "SELECT count(*) FROM dq.quarantine WHERE rule = 'foreign_institution'")
     assert foreign == [(3,)]
     # every quarantined row is listed, but the values of other institutions' rows are withheld

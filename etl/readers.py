@@ -13,6 +13,7 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -299,9 +300,28 @@ def read_csv_file(path: Path, data: bytes, dataset: str | None = None) -> RawTab
     raise FileRejected(_closest_dataset_message(head_rows, dataset))
 
 
+# an .xlsx is a zip of XML: real tables unpack to 5–20 times their size; a "zip bomb" to thousands of times
+MAX_UNPACK_RATIO = 200
+MAX_UNPACKED_MB = 4096
+
+
+def _check_unpacked_size(data: bytes) -> None:
+    """Refuse a workbook whose parts declare an implausible unpacked size before any part is inflated (the
+    sizes a zip declares are what is checked; the file-size limit caps the packed size)."""
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            unpacked = sum(info.file_size for info in archive.infolist())
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return  # not a zip at all: the reader says the file is broken
+    size_mb, unpacked_mb = len(data) / 2**20, unpacked / 2**20
+    if unpacked_mb > MAX_UNPACKED_MB or (unpacked_mb > 64 and unpacked > MAX_UNPACK_RATIO * len(data)):
+        raise FileRejected(messages.XLSX_TOO_PACKED.format(unpacked_mb=unpacked_mb, size_mb=size_mb))
+
+
 def _sheet_rows(path: Path, data: bytes, dataset: str | None) -> list[list[str]]:
     from python_calamine import CalamineWorkbook
 
+    _check_unpacked_size(data)
     try:
         workbook = CalamineWorkbook.from_filelike(io.BytesIO(data))
     except Exception as exc:  # calamine raises its own error types for every kind of broken file

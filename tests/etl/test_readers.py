@@ -233,3 +233,20 @@ def test_blank_lines_keep_row_numbers(tmp_path: Path) -> None:
     raw = _read(path)
     assert raw.frame["inst_id"].tolist() == ["S1", "S2"]
     assert raw.row_numbers.tolist() == [2, 4]  # the blank line 3 is skipped, not renumbered
+
+
+def test_a_zip_bomb_workbook_is_refused_before_unpacking(tmp_path: Path) -> None:
+    """A 'workbook' whose sheet inflates a thousandfold is refused from the sizes its zip declares."""
+    import io
+    import zipfile
+
+    from etl.readers import FileRejected, read_file
+
+    packed = io.BytesIO()
+    with zipfile.ZipFile(packed, "w", compression=zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("[Content_Types].xml", "<Types/>")
+        archive.writestr("xl/worksheets/sheet1.xml", b" " * (100 * 2**20))
+    data = packed.getvalue()
+    assert len(data) < 2**20
+    with pytest.raises(FileRejected, match="распаковывается в 100 МБ"):
+        read_file(tmp_path / "bomb.xlsx", data)

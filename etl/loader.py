@@ -226,16 +226,24 @@ def load_files(
                     0.4 + 0.3 * LOAD_ORDER.index(name) / len(LOAD_ORDER), messages.PROGRESS_STEPS["validate"]
                 )
                 _validate_group(name, group)
+        periods: set[str] = set()
+        registry_changed = False
         for n, ready in enumerate(prepared):
             report(
                 0.7 + 0.2 * n / max(len(prepared), 1),
                 f"{ready.item.name}: {messages.PROGRESS_STEPS['write']}",
             )
-            _write_file(con, ready, allowed_inst_ids, db_path)
+            written = _write_file(con, ready, allowed_inst_ids, db_path)
+            if ready.raw.dataset == "institutions":
+                registry_changed = registry_changed or bool(written)
+            else:
+                periods |= written
         report(0.9, messages.PROGRESS_STEPS["marts"])
         from warehouse.build import build_marts
 
-        build_marts(con)
+        # the marts of the periods this load wrote; everything when the registry (an institution's type or
+        # municipality feeds every period) or the whole warehouse is new
+        build_marts(con, None if fresh or registry_changed or info else periods)
         _count_warnings(con, results)
         report(0.97, messages.PROGRESS_STEPS["publish"])
     report(1.0, messages.PROGRESS_STEPS["publish"])

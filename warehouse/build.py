@@ -142,6 +142,8 @@ def run_model(con: duckdb.DuckDBPyConnection, model: Model, periods: Collection[
     elif model.materialized == "table" and periods is not None and _table_exists(con, model.name):
         # every mart table is per period: a load that touched some periods recomputes only those
         wanted = sorted(periods)
+        if not wanted:
+            return  # the load wrote no rows (duplicates, rejected files): the mart stands
         placeholders = ", ".join("?" for _ in wanted)
         con.execute(f"DELETE FROM {model.name} WHERE period IN ({placeholders})", wanted)
         con.execute(

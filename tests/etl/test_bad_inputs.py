@@ -181,6 +181,35 @@ def test_corrected_resubmission_replaces_rows(seeded: Path) -> None:
         assert count == (2.0,)
 
 
+def test_a_correction_rebuilds_only_its_period_and_equals_a_full_build(seeded: Path, monkeypatch) -> None:
+    import warehouse.build as build
+    from warehouse.db import write_transaction
+
+    real = build.build_marts
+    calls: list[set[str] | None] = []
+
+    def spy(con, periods=None):  # type: ignore[no-untyped-def]
+        calls.append(None if periods is None else set(periods))
+        real(con, periods)
+
+    monkeypatch.setattr(build, "build_marts", spy)
+    load_files([CORPUS / "resubmission_v1.csv"], seeded)
+    load_files([CORPUS / "resubmission_v2.csv"], seeded)
+    load_files([CORPUS / "resubmission_v2.csv"], seeded)  # the same file again: nothing written
+    load_files([CORPUS / "registry.csv"], seeded, force=True)  # the registry feeds every period
+    assert calls == [{"2024/2025"}, {"2024/2025"}, set(), None]
+
+    mart = "SELECT * EXCLUDE (numerator, denominator, value), round(value, 6) FROM mart.indicator_values ORDER BY ALL"
+    load_files([CORPUS / "resubmission_v1.csv"], seeded, force=True)
+    with duckdb.connect(str(seeded), read_only=True) as con:
+        partial = con.execute(mart).fetchall()
+    with write_transaction(seeded) as con:
+        real(con)
+    with duckdb.connect(str(seeded), read_only=True) as con:
+        assert con.execute(mart).fetchall() == partial
+    assert partial, "the mart has rows to compare"
+
+
 def test_institution_with_no_passing_rows_keeps_previous_rows(seeded: Path) -> None:
     load_files([CORPUS / "resubmission_v2.csv"], seeded)
     # a later file for T1 whose only row fails keeps T1's previous three rows

@@ -270,3 +270,22 @@ def test_pages_on_region_warehouse(open_app, region_db, page):
     assert_clean(at)
     assert at.query_params["mun"] == municipality
     assert at.metric and at.get("plotly_chart")
+
+
+@pytest.mark.slow
+def test_region_due_list_shows_the_soonest_and_counts_all(open_app, region_db):
+    """A region's training list has thousands of people: the page shows the first 500 (soonest first) and the
+    whole count, which is the mart's STAFF_TRAINING_DUE of the region."""
+    con = duckdb.connect(str(region_db), read_only=True)
+    period = con.execute("SELECT max(period) FROM mart.indicator_values").fetchone()[0]
+    con.close()
+    expected = int(mart_value(region_db, "STAFF_TRAINING_DUE", "region", None, period=period))
+    assert expected > 500, "the region demo must have a long list for this test to mean anything"
+    at = open_app(region_db, "pages/staff.py", params={"period": period})
+    assert_clean(at)
+    lists = [df.value for df in at.dataframe if "Срок следующих КПК" in df.value.columns]
+    assert len(lists) == 1 and len(lists[0]) == 500
+    due = lists[0]["Срок следующих КПК"].dropna()
+    assert due.is_monotonic_increasing, "the soonest first"
+    assert any(f"{fmt.integer(expected)} чел." in m.value for m in at.markdown)
+    assert any(f"Показаны первые 500 из {fmt.integer(expected)} строк" in c.value for c in at.caption)

@@ -3,8 +3,7 @@ the ICT readiness index by component, and trends."""
 
 import streamlit as st
 
-from pages.ui import area, fmt, messages, views, widgets
-from pages.ui.charts import BOX_POINTS_LIMIT
+from pages.ui import area, charts, fmt, messages, views, widgets
 
 ctx, sel, catalog, badges, codes, where, institutions, inst_name, subject, previous, scope_series, series = (
     area.start("ict")
@@ -76,8 +75,8 @@ with left:
         key="ict_speed",
         missing=sorted(speed.loc[speed["internet_speed_mbps"].isna(), "label"].astype(str)),
     )
-    if speed.dropna(subset=["internet_speed_mbps"])["locality"].value_counts().max() > BOX_POINTS_LIMIT:
-        st.caption(messages.BOX_NO_POINTS.format(limit=fmt.integer(BOX_POINTS_LIMIT)))
+    if charts.box_without_points(speed):
+        st.caption(messages.BOX_NO_POINTS.format(limit=fmt.integer(charts.BOX_POINTS_LIMIT)))
 with right:
     widgets.table(
         views.speed_summary(ict, targets),

@@ -166,13 +166,7 @@ def load_log(db_path: str | os.PathLike[str], user: User, limit: int = 2000) -> 
     message_ru, uploaded_by (NULL in a warehouse written before the column existed, until its next load).
     """
     own = user.person_scope
-    have = {
-        r[0]
-        for r in queries._rows(
-            db_path,
-            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'dq' AND table_name = 'load_log'",
-        )
-    }
+    have = queries.table_columns(db_path, "dq", "load_log")
     # column names come from the fixed LOAD_LOG_COLUMNS list
     select = ", ".join(c if c in have else f"NULL::VARCHAR AS {c}" for c in LOAD_LOG_COLUMNS)
     return _df(

@@ -183,16 +183,15 @@ def list_institutions(db_path: str | os.PathLike[str], user: User) -> pd.DataFra
     )
 
 
+def table_columns(db_path: str | os.PathLike[str], schema: str, table: str) -> set[str]:
+    """The columns a stored table has (a warehouse written by an older version may lack newer ones)."""
+    sql = "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ?"
+    return {r[0] for r in _rows(db_path, sql, [schema, table])}
+
+
 def indicator_catalog(db_path: str | os.PathLike[str], user: User) -> pd.DataFrame:
     """mart.indicator_catalog with the columns the app uses (absent optional columns come back empty)."""
-    have = {
-        r[0]
-        for r in _rows(
-            db_path,
-            "SELECT column_name FROM duckdb_columns() WHERE schema_name = 'mart' AND table_name = ?",
-            ["indicator_catalog"],
-        )
-    }
+    have = table_columns(db_path, "mart", "indicator_catalog")
     # column names come from the fixed CATALOG_COLUMNS list, never from input
     select = ", ".join(c if c in have else f"NULL AS {c}" for c in CATALOG_COLUMNS)
     order = "sort_order, indicator_code" if "sort_order" in have else "indicator_code"

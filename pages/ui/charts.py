@@ -214,6 +214,12 @@ def _nice_step(peak: float) -> float:
 BOX_POINTS_LIMIT = 2000  # above this many institutions a box plot shows no individual points
 
 
+def box_without_points(frame: pd.DataFrame) -> bool:
+    """Whether speed_by_locality draws some locality's box without individual points (too many of them)."""
+    counts = frame.dropna(subset=["internet_speed_mbps"])["locality"].value_counts()
+    return bool(len(counts)) and int(counts.max()) > BOX_POINTS_LIMIT
+
+
 def box_stats(values: pd.Series) -> dict[str, list[float]]:
     """The five numbers of a box plot as plotly draws them (linear quartiles; whiskers at the furthest
     values within 1.5 IQR of the box)."""

@@ -87,10 +87,15 @@ def _cached(
 
 
 def cached_query(
-    name: str, db_path: str, version: tuple[int, int] | None, user: queries.User, *args: Any
+    name: str, db_path: str, version: tuple[int, int] | None, user: queries.User, *args: Any, **kwargs: Any
 ) -> Any:
-    """Query `name` through the same cache as Context.q (for cached helpers that get the context's parts)."""
-    return _cached(name, db_path, version, user, tuple(_freeze(a) for a in args), ())
+    """Query `name` of the query layer, cached by its arguments and the warehouse file's version (Context.q
+    calls this; so do cached helpers that get the context's parts)."""
+    if name not in queries.QUERIES:
+        raise KeyError(name)
+    frozen_args = tuple(_freeze(a) for a in args)
+    frozen_kwargs = tuple(sorted((k, _freeze(v)) for k, v in kwargs.items()))
+    return _cached(name, db_path, version, user, frozen_args, frozen_kwargs)
 
 
 def _freeze(value: Any) -> Any:
@@ -106,11 +111,7 @@ class Context:
 
     def q(self, name: str, *args: Any, **kwargs: Any) -> Any:
         """Call query `name` of the query layer with this context's path and user, cached."""
-        if name not in queries.QUERIES:
-            raise KeyError(name)
-        frozen_args = tuple(_freeze(a) for a in args)
-        frozen_kwargs = tuple(sorted((k, _freeze(v)) for k, v in kwargs.items()))
-        return _cached(name, self.db_path, self.version, self.user, frozen_args, frozen_kwargs)
+        return cached_query(name, self.db_path, self.version, self.user, *args, **kwargs)
 
 
 def warehouse_state() -> queries.WarehouseState:

@@ -287,6 +287,8 @@ def test_speed_box_without_points_for_many_institutions():
     small = charts.speed_by_locality(few, "t", {"urban": 100.0}).data[0]
     assert big.y is None and tuple(big.median) == (50.0,), "five numbers instead of 2,001 points"
     assert len(small.y) == 10 and small.boxpoints == "all"
+    assert charts.box_without_points(many) and not charts.box_without_points(few)
+    assert not charts.box_without_points(few.iloc[0:0]), "no speeds: nothing to say"
 
 
 def test_a_shortened_table_downloads_the_whole_list():

@@ -5,22 +5,12 @@ import streamlit as st
 
 from pages.ui import area, charts, fmt, messages, views, widgets
 
+page = area.start("ict")
 ctx, sel, catalog, badges, codes, where, institutions, inst_name, subject, previous, scope_series, series = (
-    area.start("ict")
-)  # fmt: skip
-kpi_codes = catalog.key_codes("ict")
-widgets.kpi_row(
-    views.kpis(
-        catalog,
-        kpi_codes,
-        series,
-        sel.period,
-        previous,
-        compare=scope_series if sel.inst_id else None,
-        compare_label=where,
-    ),
-    badges=badges,
+    page
 )
+kpi_codes = catalog.key_codes("ict")
+area.kpi_row(page, kpi_codes)
 
 if sel.by == "municipality":
     long = ctx.q("municipality_values", sel.period, codes, sel.inst_type)

@@ -5,22 +5,12 @@ import streamlit as st
 
 from pages.ui import area, charts, fmt, messages, safe, views, widgets
 
+page = area.start("innovation")
 ctx, sel, catalog, badges, codes, where, institutions, inst_name, subject, previous, scope_series, series = (
-    area.start("innovation")
-)  # fmt: skip
-kpi_codes = catalog.key_codes("innovation") + [c for c in ("INNO_SITES", "INNO_PROJECTS") if c in codes]
-widgets.kpi_row(
-    views.kpis(
-        catalog,
-        kpi_codes,
-        series,
-        sel.period,
-        previous,
-        compare=scope_series if sel.inst_id else None,
-        compare_label=where,
-    ),
-    badges=badges,
+    page
 )
+kpi_codes = catalog.key_codes("innovation") + [c for c in ("INNO_SITES", "INNO_PROJECTS") if c in codes]
+area.kpi_row(page, kpi_codes)
 
 st.subheader("Инновационные площадки")
 sites = ctx.q("innovation_sites", sel.scope)

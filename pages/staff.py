@@ -15,23 +15,13 @@ def full_due_table(db_path: str, user: queries.User, scope: queries.Scope, kind:
     return views.due_table(queries.staff_due_list(db_path, user, scope, kind), kind)
 
 
+page = area.start("staff")
 ctx, sel, catalog, badges, codes, where, institutions, inst_name, subject, previous, scope_series, series = (
-    area.start("staff")
-)  # fmt: skip
+    page
+)
 head_codes = ["STAFF_COUNT", "STAFF_YOUNG_SPECIALISTS", "STAFF_ATTESTATION_DUE", "STAFF_TRAINING_DUE"]
 head_codes = [c for c in head_codes if c in codes]
-widgets.kpi_row(
-    views.kpis(
-        catalog,
-        head_codes,
-        series,
-        sel.period,
-        previous,
-        compare=scope_series if sel.inst_id else None,
-        compare_label=where,
-    ),
-    badges=badges,
-)
+area.kpi_row(page, head_codes)
 
 tab_structure, tab_trends, tab_table, tab_due = st.tabs(
     ["Структура", "Динамика", "Организации", "Аттестация и КПК"]

@@ -1,5 +1,6 @@
 """The common start of the area pages (Кадры, Информатизация, Инновации): filters, the catalogue, the KPI
-badges, the chosen institution's name, the previous period and the indicator series of the scope."""
+badges, the chosen institution's name, the previous period and the indicator series of the scope; and their
+KPI row."""
 
 from __future__ import annotations
 
@@ -44,3 +45,19 @@ def start(area: str) -> AreaPage:
         ctx, sel, catalog, badges, codes, where, institutions, inst_name, inst_name or where, previous,
         scope_series, series,
     )  # fmt: skip
+
+
+def kpi_row(page: AreaPage, codes: list[str]) -> None:
+    """The page's KPI cards: `codes` in the scope (or the chosen institution against its scope), with badges."""
+    widgets.kpi_row(
+        views.kpis(
+            page.catalog,
+            codes,
+            page.series,
+            page.sel.period,
+            page.previous,
+            compare=page.scope_series if page.sel.inst_id else None,
+            compare_label=page.where,
+        ),
+        badges=page.badges,
+    )

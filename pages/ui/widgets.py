@@ -119,7 +119,7 @@ def chart(fig: go.Figure | dict[str, Any], key: str, missing: Sequence[str] = ()
     missing_note(list(missing))
 
 
-@functools.lru_cache(maxsize=500_000)
+@functools.lru_cache(maxsize=100_000)  # a country table re-renders ~25,000 cells
 def _cell(x: float, unit: str) -> str:
     return fmt.number(x, fmt.decimals_for(x, unit))
 

@@ -26,6 +26,7 @@ from etl.contract import DATASETS, LOAD_ORDER
 from etl.normalize import ParseIssue, normalize
 from etl.readers import SUPPORTED_SUFFIXES, FileRejected, RawTable, peek_dataset, read_file
 from etl.validate import RuleFailure, run_suite
+from warehouse import faults
 from warehouse.db import archive_dir, resolve_db_path, write_transaction
 from warehouse.settings import current_settings, read_settings, write_settings
 
@@ -219,6 +220,7 @@ def load_files(
             ready = _prepare(con, item, data, result, dataset, force, settings, seen)
             if ready is not None:
                 prepared.append(ready)
+        faults.reached("read")
         for name in LOAD_ORDER:
             group = [p for p in prepared if p.raw.dataset == name]
             if group:
@@ -226,6 +228,7 @@ def load_files(
                     0.4 + 0.3 * LOAD_ORDER.index(name) / len(LOAD_ORDER), messages.PROGRESS_STEPS["validate"]
                 )
                 _validate_group(name, group)
+        faults.reached("validated")
         periods: set[str] = set()
         registry_changed = False
         for n, ready in enumerate(prepared):
@@ -238,6 +241,7 @@ def load_files(
                 registry_changed = registry_changed or bool(written)
             else:
                 periods |= written
+        faults.reached("written")
         report(0.9, messages.PROGRESS_STEPS["marts"])
         from warehouse.build import build_marts
 
@@ -245,6 +249,7 @@ def load_files(
         # municipality feeds every period) or the whole warehouse is new
         build_marts(con, None if fresh or registry_changed or info else periods)
         _count_warnings(con, results)
+        faults.reached("marts")
         report(0.97, messages.PROGRESS_STEPS["publish"])
     report(1.0, messages.PROGRESS_STEPS["publish"])
     return LoadResult(db_path, results)

@@ -18,6 +18,8 @@ from pathlib import Path
 
 import duckdb
 
+from warehouse import faults
+
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = REPO_ROOT / "warehouse" / "imc.duckdb"
 SCHEMA_SQL = Path(__file__).resolve().parent / "schema.sql"
@@ -88,6 +90,7 @@ def write_transaction(
         tmp = _temp_path(db_path)
         if db_path.exists() and not fresh:
             shutil.copyfile(db_path, tmp)
+        faults.reached("copied")
         con = duckdb.connect(str(tmp))
         con.execute("SET enable_progress_bar = false")  # a load prints its own progress, in Russian
         # the load's pandas frames share the machine with DuckDB: cap DuckDB's buffers (it spills beyond)
@@ -103,9 +106,11 @@ def write_transaction(
             con.close()
             with open(tmp, "rb") as handle:
                 os.fsync(handle.fileno())
+            faults.reached("checkpointed")
             os.replace(tmp, db_path)
             published = True
             _fsync_dir(db_path.parent)
+            faults.reached("published")
         finally:
             if not published:
                 with contextlib.suppress(Exception):

@@ -31,7 +31,7 @@ COLD_START = """
 import sys, time
 started = time.perf_counter()
 from streamlit.testing.v1 import AppTest
-from warehouse.queries import User
+from auth.identity import User
 at = AppTest.from_file(sys.argv[1], default_timeout=300)
 at.session_state["imc_user"] = User(login="bench", role="admin")
 at.run()

@@ -41,12 +41,13 @@ def measure(db: Path, page: str, warm_runs: int) -> tuple[float, float]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 
+    from auth import identity
     from warehouse import queries
 
     os.environ["IMC_DB"] = str(db)
     at = AppTest.from_file(str(REPO / "app.py"), default_timeout=300)
     # signed in as an administrator, as the page tests do (the benchmark warehouses are not demo ones)
-    at.session_state["imc_user"] = queries.User(login="bench", role="admin")
+    at.session_state["imc_user"] = identity.User(login="bench", role="admin")
     at.run()  # imports and the router, not timed
     st.cache_data.clear()
     queries.close_all()

@@ -283,10 +283,10 @@ COMMANDS["passport"] = cmd_passport
 
 
 def cmd_note(args: argparse.Namespace) -> int:
+    from auth.identity import User
     from etl import note
     from etl.normalize import normalize_period_text
     from warehouse.db import resolve_db_path
-    from warehouse.queries import User
 
     period = normalize_period_text(args.period) or args.period
     compare = args.compare and (normalize_period_text(args.compare) or args.compare)
@@ -342,6 +342,7 @@ class UsersCommandError(Exception):
 def _registry_warning(db: str | None, inst_id: str) -> None:
     """A director bound to a code the warehouse does not know: a warning, not an error (the registry may be
     loaded later)."""
+    from auth import identity
     from warehouse import queries
     from warehouse.db import resolve_db_path
 
@@ -349,7 +350,7 @@ def _registry_warning(db: str | None, inst_id: str) -> None:
     if not path.exists():
         return
     try:
-        known = set(queries.list_institutions(path, queries.User("cli", "admin"))["inst_id"])
+        known = set(queries.list_institutions(path, identity.User("cli", "admin"))["inst_id"])
     except Exception:  # a warehouse without a registry yet
         return
     finally:
@@ -363,7 +364,7 @@ def _registry_warning(db: str | None, inst_id: str) -> None:
 
 def cmd_users(args: argparse.Namespace) -> int:
     """`users add|remove|list|passwd`: the users file holds bcrypt hashes only; no command prints one."""
-    from warehouse.users import ROLE_NAMES, UserError, UsersFileError, UserStore, resolve_users_path
+    from auth.users import ROLE_NAMES, UserError, UsersFileError, UserStore, resolve_users_path
 
     store = UserStore(resolve_users_path(args.users, args.db))
     try:

@@ -27,6 +27,7 @@ from typing import Any
 
 import pandas as pd
 
+from auth.identity import User
 from etl import contract
 from etl import docx_builder as dx
 from etl import russian as ru
@@ -34,7 +35,6 @@ from pages.ui import fmt
 from warehouse import catalog as cat
 from warehouse import note_queries as nq
 from warehouse import queries as q
-from warehouse.queries import User
 
 AREAS = cat.AREAS
 INST_TYPES = q.INST_TYPES

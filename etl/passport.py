@@ -24,12 +24,12 @@ from typing import Any
 
 import pandas as pd
 
+from auth.identity import User
 from etl import docx_builder as dx
 from etl import russian
 from pages.ui import compare_charts as cc
 from pages.ui import fmt, messages
 from warehouse import compare, queries
-from warehouse.queries import User
 
 CLI_USER = User(login="command-line", role="admin")
 ORGANISATION = "Мониторинг качества образования"

@@ -6,9 +6,9 @@ import datetime as dt
 
 import streamlit as st
 
+from auth.identity import User
 from etl import docx_builder, note
 from pages.ui import fmt, messages, safe, widgets
-from warehouse.queries import User
 
 TITLE = "Аналитическая справка"
 AREA_LABELS = {"staff": "Кадры", "ict": "Информатизация", "innovation": "Инновации"}

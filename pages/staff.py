@@ -5,13 +5,14 @@ import functools
 
 import streamlit as st
 
+from auth import identity
 from pages.ui import area, fmt, messages, safe, views, widgets
 from warehouse import queries
 
 DUE_SHOWN = 500
 
 
-def full_due_table(db_path: str, user: queries.User, scope: queries.Scope, kind: str) -> views.Table:
+def full_due_table(db_path: str, user: identity.User, scope: queries.Scope, kind: str) -> views.Table:
     return views.due_table(queries.staff_due_list(db_path, user, scope, kind), kind)
 
 

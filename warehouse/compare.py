@@ -64,9 +64,9 @@ from typing import Any, Literal
 import numpy as np
 import pandas as pd
 
+from auth.identity import User
 from warehouse import catalog as indicator_catalog
 from warehouse import queries
-from warehouse.queries import User
 
 # the query layer's connection handling (one read-only warehouse per file, a cursor per query)
 _df = queries._df

@@ -14,7 +14,8 @@ from typing import Any
 
 import pandas as pd
 
-from warehouse.queries import User, _df
+from auth.identity import User
+from warehouse.queries import _df
 
 # the registry institutions of a scope (the three pairs of parameters of _scope_params)
 _SCOPE_INSTITUTIONS = """

@@ -29,8 +29,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from auth.identity import User
 from warehouse import queries
-from warehouse.queries import User
 from warehouse.settings import DEFAULTS, current_settings
 
 DATASETS = ("staff", "ict", "innovation")

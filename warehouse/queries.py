@@ -24,12 +24,11 @@ from typing import Any, Literal
 import duckdb
 import pandas as pd
 
+from auth.identity import User
 from warehouse import catalog
 from warehouse.db import ReadOnlyWarehouse
 from warehouse.settings import DEFAULTS, reporting_date
 
-ROLES = ("admin", "head", "methodist", "director")
-Role = Literal["admin", "head", "methodist", "director"]
 AREAS = ("staff", "ict", "innovation")
 INST_TYPES = ("school", "preschool", "additional")
 ALL_TYPES = "all"
@@ -38,30 +37,6 @@ ALL_TYPES = "all"
 REQUIRED_RELATIONS = ("mart.indicator_values", "mart.indicator_catalog", "core.institutions")
 # the published catalogue's columns (warehouse/catalog.py), less the two that only the mart builder reads
 CATALOG_COLUMNS = tuple(c for c in catalog.CATALOG_COLUMNS if c not in ("inst_types", "outlier_check"))
-
-
-@dataclass(frozen=True)
-class User:
-    """Who is asking. Roles (interfaces.md): admin, head, methodist, director (bound to one inst_id)."""
-
-    login: str
-    role: Role
-    inst_id: str | None = None
-
-    def __post_init__(self) -> None:
-        if self.role not in ROLES:
-            raise ValueError(f"unknown role {self.role!r}")
-        if self.role == "director" and not self.inst_id:
-            raise ValueError("a director is bound to one institution (inst_id)")
-
-    @property
-    def person_scope(self) -> str | None:
-        """The only institution whose person-level data this user may see; None means every institution."""
-        return self.inst_id if self.role == "director" else None
-
-
-# until logins arrive the app runs as this user (the demo warehouse says so on every page)
-DEMO_USER = User(login="demo", role="admin")
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ role may open.
 Demo mode — the demo administrator without a password and a banner on every page — exists only when the
 warehouse is the demo warehouse (`meta.info` kind = demo) and no users exist. Any other warehouse without
 users shows how to create the first administrator, never an open app. The users file and the throttle are in
-warehouse/users.py (no Streamlit there); the restrictions themselves are in the query layer, not here:
+auth/users.py (no Streamlit there); the restrictions themselves are in the query layer, not here:
 hiding a page is not the protection.
 """
 
@@ -21,9 +21,9 @@ import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from auth import users
+from auth.identity import DEMO_USER, User
 from pages.ui import data, messages, safe
-from warehouse import users
-from warehouse.queries import DEMO_USER, User
 
 AUTH_SOURCE_KEY = "_imc_auth_source"
 AUTH_STAMP_KEY = "_imc_auth_stamp"

@@ -21,6 +21,7 @@ from typing import Any
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
+from auth import identity
 from warehouse import queries
 from warehouse.db import file_version, resolve_db_path
 
@@ -63,11 +64,11 @@ def require_router() -> None:
     st.stop()
 
 
-def current_user() -> queries.User:
+def current_user() -> identity.User:
     """Who is using the app: the user the router signed in (or the demo administrator it chose in demo
     mode). Without one the page stops: there is no default user."""
     user = st.session_state.get(USER_KEY)
-    if isinstance(user, queries.User):
+    if isinstance(user, identity.User):
         return user
     st.error(NOT_SIGNED_IN)
     st.stop()
@@ -79,7 +80,7 @@ def _cached(
     name: str,
     db_path: str,
     version: tuple[int, int] | None,
-    user: queries.User,
+    user: identity.User,
     args: tuple[Any, ...],
     kwargs: tuple[tuple[str, Any], ...],
 ) -> Any:
@@ -87,7 +88,7 @@ def _cached(
 
 
 def cached_query(
-    name: str, db_path: str, version: tuple[int, int] | None, user: queries.User, *args: Any, **kwargs: Any
+    name: str, db_path: str, version: tuple[int, int] | None, user: identity.User, *args: Any, **kwargs: Any
 ) -> Any:
     """Query `name` of the query layer, cached by its arguments and the warehouse file's version (Context.q
     calls this; so do cached helpers that get the context's parts)."""
@@ -106,7 +107,7 @@ def _freeze(value: Any) -> Any:
 class Context:
     db_path: str
     version: tuple[int, int] | None
-    user: queries.User
+    user: identity.User
     state: queries.WarehouseState
 
     def q(self, name: str, *args: Any, **kwargs: Any) -> Any:
@@ -118,7 +119,7 @@ def warehouse_state() -> queries.WarehouseState:
     """The state of the warehouse (missing, empty, ready; demo or not) for the router, before anyone has
     signed in (the state holds no data of anyone)."""
     db_path = str(resolve_db_path())
-    return _cached("warehouse_state", db_path, file_version(resolve_db_path()), queries.DEMO_USER, (), ())
+    return _cached("warehouse_state", db_path, file_version(resolve_db_path()), identity.DEMO_USER, (), ())
 
 
 def context() -> Context:

@@ -14,13 +14,13 @@ from typing import Any
 
 import streamlit as st
 
+from auth.identity import User
 from pages.ui import export, messages, safe
 from pages.ui import quality as views
 from pages.ui.data import Context, context, require_router
 from pages.ui.filters import Selection
 from pages.ui.views import Catalog
 from warehouse import quality
-from warehouse.queries import User
 
 QUALITY_PAGE = "pages/quality.py"
 

@@ -15,9 +15,10 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from auth.identity import User
 from pages.ui import data, messages
 from pages.ui.data import Context
-from warehouse.queries import INST_TYPES, Scope, User
+from warehouse.queries import INST_TYPES, Scope
 
 PARAMS = ("period", "mun", "type", "inst")
 STORE_KEY = "_imc_filters"

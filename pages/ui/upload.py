@@ -21,13 +21,13 @@ from typing import Any
 import pandas as pd
 import streamlit as st
 
+from auth.identity import User
 from etl.contract import DATASETS, LOAD_ORDER
 from pages.ui import export, fmt, messages, safe, widgets
 from pages.ui import quality as views
 from pages.ui.data import Context
 from pages.ui.views import Table
 from warehouse import quality
-from warehouse.queries import User
 
 RESULT_KEY = "_imc_upload_outcome"
 UPLOADER_ROUND_KEY = "_imc_upload_round"

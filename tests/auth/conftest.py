@@ -16,7 +16,8 @@ import duckdb
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from warehouse import queries, users
+from auth import identity, users
+from warehouse import queries
 
 REPO = Path(__file__).resolve().parents[2]
 APP = str(REPO / "app.py")
@@ -86,7 +87,7 @@ def app(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[..., AppTest]]:
     that page the way a browser opening its URL does (under AppTest every run is Streamlit's first multipage
     mode, which runs the page file itself — the router must still decide)."""
 
-    def make(db: Path, page: str | None = None, user: queries.User | None = None) -> AppTest:
+    def make(db: Path, page: str | None = None, user: identity.User | None = None) -> AppTest:
         monkeypatch.setenv("IMC_DB", str(db))
         at = AppTest.from_file(APP, default_timeout=120)
         if user is not None:

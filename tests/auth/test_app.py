@@ -9,6 +9,8 @@ import json
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from auth import users
+from auth.identity import DEMO_USER, User
 from pages.ui import messages
 from tests.auth.conftest import (
     OTHER,
@@ -21,8 +23,6 @@ from tests.auth.conftest import (
     store_for,
     texts,
 )
-from warehouse import users
-from warehouse.queries import DEMO_USER, User
 
 ALL_PAGES = [
     "pages/overview.py",

@@ -10,10 +10,10 @@ import sys
 
 import pytest
 
+from auth import users
+from auth.identity import User
 from etl import cli
 from tests.auth.conftest import PASSWORD, REPO
-from warehouse import users
-from warehouse.queries import User
 
 
 def run(argv, monkeypatch, capsys, stdin: str | None = None, typed: list[str] | None = None):

@@ -18,12 +18,13 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from auth.identity import User
 from etl import note
 from etl.passport import PassportError, build_passport
 from tests.auth.conftest import OTHER, OWN, assert_no_exception, texts
 from tests.etl.helpers import STAFF_HEADER, staff_row, write_csv
 from warehouse import compare, quality, queries
-from warehouse.queries import Scope, User
+from warehouse.queries import Scope
 
 PERIOD = "2024/2025"
 DIRECTOR = User("dir", "director", inst_id=OWN)

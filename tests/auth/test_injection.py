@@ -17,11 +17,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from auth.identity import User
 from etl.loader import InputFile, load_files
 from pages.ui import export, safe
 from tests.auth.conftest import OWN, assert_no_exception
 from tests.etl.helpers import INSTITUTIONS_HEADER, write_csv
-from warehouse.queries import User
 
 ADMIN = User("admin", "admin")
 MARK = "Жирная"

@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
+from auth import users
+from auth.identity import User
 from tests.auth.conftest import PASSWORD, Clock
-from warehouse import users
-from warehouse.queries import User
 
 
 @pytest.fixture

@@ -234,7 +234,7 @@ def test_a_fresh_server_shows_the_sign_in_form_for_a_page_opened_by_its_url(
     administrator. With users, the very first request of the process, /upload, must show the sign-in form."""
     from playwright.sync_api import sync_playwright
 
-    from warehouse.users import UserStore
+    from auth.users import UserStore
 
     db = tmp_path / "imc.duckdb"
     shutil.copyfile(demo_db, db)

@@ -8,10 +8,10 @@ import math
 import pandas as pd
 import pytest
 
+from auth.identity import User
 from pages.ui import compare_charts as cc
 from tests.compare.conftest import CITY, NORTH, PREV, P, mart
 from warehouse import compare
-from warehouse.queries import User
 
 ADMIN = User(login="admin", role="admin")
 NB = "\u00a0"

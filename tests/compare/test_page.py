@@ -9,9 +9,9 @@ import sys
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from auth.identity import User
 from pages.ui import fmt
 from tests.compare.conftest import CITY, REPO, P, mart
-from warehouse.queries import User
 
 APP = str(REPO / "app.py")
 ADMIN = User(login="admin", role="admin")

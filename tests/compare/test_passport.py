@@ -11,11 +11,11 @@ import zipfile
 import docx
 import pytest
 
+from auth.identity import User
 from etl import cli
 from etl.passport import CLI_USER, PassportError, build_passport
 from pages.ui import fmt
 from tests.compare.conftest import CITY, PREV, QUARANTINED_NAME, REPO, P, mart
-from warehouse.queries import User
 
 NB = "\u00a0"
 

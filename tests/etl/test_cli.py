@@ -72,8 +72,8 @@ def test_db_from_environment(tmp_path: Path) -> None:
 def test_the_load_log_says_who_loaded(tmp_path: Path) -> None:
     import getpass
 
+    from auth.identity import DEMO_USER
     from warehouse import quality
-    from warehouse.queries import DEMO_USER
 
     db = tmp_path / "w.duckdb"
     assert run_etl("load", "--db", str(db), str(CORPUS / "registry.csv")).returncode == 0

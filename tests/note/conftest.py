@@ -12,14 +12,14 @@ import docx
 import duckdb
 import pytest
 
+from auth import identity
 from etl import note
-from warehouse import queries
 
 REPO = Path(__file__).resolve().parents[2]
 PERIOD = "2024/2025"
 PREVIOUS = "2023/2024"
 TODAY = dt.date(2025, 3, 14)
-ADMIN = queries.User(login="admin", role="admin")
+ADMIN = identity.User(login="admin", role="admin")
 
 
 @pytest.fixture(scope="session")
@@ -39,7 +39,7 @@ class Built:
         return docx.Document(io.BytesIO(self.data))
 
 
-def build(db: Path, user: queries.User = ADMIN, **kwargs) -> Built:
+def build(db: Path, user: identity.User = ADMIN, **kwargs) -> Built:
     kwargs.setdefault("today", TODAY)
     model = note.build_note_model(db, user, kwargs.pop("period", PERIOD), **kwargs)
     return Built(model, note.render_docx(model))
@@ -65,5 +65,5 @@ def inst_id(con: duckdb.DuckDBPyConnection) -> str:
 @pytest.fixture(scope="session")
 def inst_note(demo_db: Path, inst_id: str) -> Built:
     """One school, seen by its own director."""
-    director = queries.User(login="director", role="director", inst_id=inst_id)
+    director = identity.User(login="director", role="director", inst_id=inst_id)
     return build(demo_db, director, scope=note.NoteScope(inst_id=inst_id))

@@ -9,11 +9,11 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from auth import identity
 from etl import cli, note
 from pages.ui import fmt
 from tests.note.conftest import ADMIN, PERIOD, PREVIOUS, Built, build
 from tests.note.mart import count, expected_text, mart_value
-from warehouse import queries
 
 NBSP = fmt.NBSP
 
@@ -240,7 +240,7 @@ def test_director_sees_only_own_people(
 
 
 def test_director_may_not_write_other_notes(demo_db: Path, inst_id: str) -> None:
-    director = queries.User(login="d", role="director", inst_id=inst_id)
+    director = identity.User(login="d", role="director", inst_id=inst_id)
     with pytest.raises(note.NoteAccessError):
         note.build_note_model(demo_db, director, PERIOD)
     with pytest.raises(note.NoteAccessError):
@@ -250,7 +250,7 @@ def test_director_may_not_write_other_notes(demo_db: Path, inst_id: str) -> None
 
 
 def test_without_names_no_person_data(demo_db: Path, con: duckdb.DuckDBPyConnection) -> None:
-    methodist = queries.User(login="m", role="methodist")
+    methodist = identity.User(login="m", role="methodist")
     built = build(demo_db, methodist, include_names=False, charts=False)
     assert not built.model.has_personal_data
     xml = built.document.element.xml

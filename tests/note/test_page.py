@@ -10,6 +10,7 @@ import docx
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from auth import identity
 from tests.note.conftest import PERIOD, REPO
 from warehouse import queries
 
@@ -58,7 +59,7 @@ def test_page_one_institution_only_staff(page: AppTest) -> None:
 
 
 def test_page_for_a_director_is_bound_to_the_own_institution(page: AppTest) -> None:
-    page.session_state["imc_user"] = queries.User(login="dir", role="director", inst_id="BGR-S02")
+    page.session_state["imc_user"] = identity.User(login="dir", role="director", inst_id="BGR-S02")
     at = page.run()
     radio = at.radio(key="note_scope")
     assert radio.value == "institution" and radio.disabled
@@ -78,7 +79,7 @@ def test_docx_of_the_page_is_the_cli_document(demo_db: Path) -> None:
     """The page calls the same builder as the command line: same model, same DOCX text."""
     from etl import note
 
-    model = note.build_note_model(demo_db, queries.DEMO_USER, PERIOD, areas=("innovation",), charts=False)
+    model = note.build_note_model(demo_db, identity.DEMO_USER, PERIOD, areas=("innovation",), charts=False)
     document = docx.Document(io.BytesIO(note.render_docx(model)))
     texts = [p.text for p in document.paragraphs]
     for item in note.preview(model):

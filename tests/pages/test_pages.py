@@ -7,10 +7,10 @@ import json
 import duckdb
 import pytest
 
+from auth.identity import User
 from pages.ui import fmt
 from tests.pages import handmade
 from tests.pages.conftest import PAGES
-from warehouse.queries import User
 
 
 def mart_value(db, code, level, municipality=None, inst_type="all", inst_id=None, period=handmade.P_NEW):

@@ -10,10 +10,11 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from auth.identity import DEMO_USER, User
 from pages.ui import export, filters, fmt, views
 from tests.pages import handmade
 from warehouse import queries
-from warehouse.queries import DEMO_USER, Scope, User
+from warehouse.queries import Scope
 
 NB = "\u00a0"
 

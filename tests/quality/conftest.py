@@ -12,11 +12,12 @@ from pathlib import Path
 import pytest
 from streamlit.testing.v1 import AppTest
 
+from auth import identity
 from tests.pages import handmade
 from tests.quality import dqdata
 from warehouse import queries
 
-ADMIN = queries.User(login="admin", role="admin")
+ADMIN = identity.User(login="admin", role="admin")
 
 REPO = Path(__file__).resolve().parents[2]
 APP = REPO / "app.py"

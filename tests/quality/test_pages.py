@@ -5,9 +5,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from auth.identity import User
 from tests.quality import dqdata
 from tests.quality.conftest import assert_clean, frame_with
-from warehouse.queries import User
 
 BADGE_MARK = "данные неполные"
 

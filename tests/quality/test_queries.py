@@ -6,9 +6,9 @@ from __future__ import annotations
 import duckdb
 import pytest
 
+from auth.identity import DEMO_USER, User
 from tests.quality import dqdata
 from warehouse import quality
-from warehouse.queries import DEMO_USER, User
 
 ADMIN = DEMO_USER
 HEAD = User("head", "head")

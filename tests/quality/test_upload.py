@@ -12,11 +12,11 @@ import duckdb
 import openpyxl
 import pytest
 
+from auth.identity import User
 from etl.templates import write_templates
 from pages.ui import export, safe
 from tests.etl.helpers import STAFF_HEADER, staff_row, write_xlsx
 from tests.quality.conftest import CORPUS, assert_clean, frame_with
-from warehouse.queries import User
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"

@@ -7,13 +7,13 @@ from types import SimpleNamespace
 import pandas as pd
 import pytest
 
+from auth.identity import DEMO_USER
 from etl import messages as etl_messages
 from pages.ui import quality as views
 from pages.ui.views import Catalog
 from tests.quality import dqdata
 from warehouse import quality
 from warehouse.catalog import catalog_frame
-from warehouse.queries import DEMO_USER
 
 NB = "\u00a0"
 

@@ -41,8 +41,8 @@ from typing import Any
 
 import bcrypt
 
+from auth.identity import ROLES, User
 from warehouse.db import resolve_db_path
-from warehouse.queries import ROLES, User
 
 USERS_ENV = "IMC_USERS"
 USERS_FILE = "users.json"

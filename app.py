@@ -1,9 +1,9 @@
 """The dashboards' router: page config, who the user is, and the pages by section for their role (nothing
-else). Every page runs inside `data.routed()`: a page started any other way stops (pages.ui.data)."""
+else). Every page runs inside `data.routed()`: a page started any other way stops (ui.data)."""
 
 import streamlit as st
 
-from pages.ui import auth, data, messages
+from ui import auth, data, messages
 
 st.set_page_config(page_title=messages.APP_TITLE, page_icon=":material/school:", layout="wide")
 

@@ -62,7 +62,7 @@ def cold(db: Path, runs: int) -> tuple[float, float]:
 
 def warm(db: Path, runs: int) -> dict[str, float]:
     from auth.identity import User
-    from etl import note
+    from reports import note
 
     user = User(login="bench", role="admin")
     note.build_note(db, user, PERIOD)  # the first build pays the imports and caches

@@ -1,7 +1,7 @@
-"""Entry point: `python -m etl …` (see etl/cli.py)."""
+"""Entry point: `python -m etl …` forwards to the product's command line (cli/main.py)."""
 
 import sys
 
-from etl.cli import main
+from cli.main import main
 
 sys.exit(main())

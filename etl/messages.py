@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from ru.labels import (
+    PARSE_EXPLANATIONS as PARSE_EXPLANATIONS,  # its home is ru/labels.py (the warehouse shows it too)
+)
+
 # File-level rejections
 EMPTY_FILE = "Файл пуст: в нём нет ни заголовков, ни данных."
 NO_DATA_ROWS = "В файле есть строка заголовков, но нет ни одной строки с данными."
@@ -44,14 +48,6 @@ UNKNOWN_COLUMNS = "Неизвестные столбцы пропущены: {co
 ROW_ISSUE = "Файл «{file}», строка {row}, столбец «{column}»: значение «{value}» — {explanation}."
 EMPTY_VALUE = "(пусто)"
 
-# Rules the normaliser checks while parsing values
-PARSE_EXPLANATIONS = {
-    "format_date": "не является датой (ожидается ДД.ММ.ГГГГ, например 20.09.2024)",
-    "format_bool": "ожидается «да» или «нет»",
-    "format_integer": "ожидается целое число",
-    "format_number": "ожидается число (например 12,5)",
-    "format_period": "не является учебным годом (ожидается, например, 2024/2025)",
-}
 
 # Rules that are not expectation suites (etl/rules.py)
 RULE_EXPLANATIONS = {

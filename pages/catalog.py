@@ -2,10 +2,14 @@
 
 import streamlit as st
 
-from pages.ui import fmt, messages, views, widgets
+from ru import fmt
+from ui import messages, widgets
+from ui.views import tables as views
+from warehouse import queries
+from warehouse.catalog import area_names
 
 ctx = widgets.start(messages.PAGE_TITLES["catalog"])
-catalog = views.Catalog(ctx.q("indicator_catalog"))
+catalog = views.Catalog(ctx.q(queries.indicator_catalog))
 st.caption(
     "Все числа на страницах мониторинга — значения этих показателей. Доли и показатели «на 100» "
     "считаются по сумме числителей и знаменателей, а не как среднее значений организаций."
@@ -18,7 +22,7 @@ if code is not None:
         with st.container(border=True):
             st.subheader(info["name_ru"])
             st.markdown(
-                f"**Код:** `{info['indicator_code']}` · **Раздел:** {messages.AREA_NAMES.get(info['area'], '')}"
+                f"**Код:** `{info['indicator_code']}` · **Раздел:** {area_names().get(info['area'], '')}"
             )
             st.markdown(f"**Что показывает.** {info.get('description_ru') or '—'}")
             st.markdown(f"**Формула.** {info.get('formula_ru') or '—'}")
@@ -41,7 +45,7 @@ with right:
     area = st.selectbox(
         "Раздел",
         areas,
-        format_func=lambda a: messages.AREA_NAMES.get(a, "Все разделы"),
+        format_func=lambda a: area_names().get(a, "Все разделы"),
         key="catalog_area",
     )
 table = views.catalog_table(catalog, query or "", area or None)

@@ -8,24 +8,18 @@ import functools
 
 import streamlit as st
 
-from pages.ui import compare_charts as cc
-from pages.ui import export, filters, fmt, messages, safe, views, widgets
-from warehouse import compare
-
-
-@st.cache_data(show_spinner=False, max_entries=1024)
-def _cached(name, db_path, version, user, args):  # type: ignore[no-untyped-def]
-    # keyed by its arguments only; `version` changes when a load publishes a new warehouse
-    return compare.QUERIES[name](db_path, user, *args)
-
-
-def q(name, *args):  # type: ignore[no-untyped-def]
-    frozen = tuple(tuple(a) if isinstance(a, list) else a for a in args)
-    return _cached(name, ctx.db_path, ctx.version, ctx.user, frozen)
+from ru import fmt
+from ui import filters, messages, widgets
+from ui.views import compare as cc
+from ui.views import export, safe
+from ui.views import tables as views
+from warehouse import compare, queries
+from warehouse.catalog import area_names
 
 
 def passport_bytes(db_path, user, inst_id, period):  # type: ignore[no-untyped-def]
-    from etl.passport import build_passport  # python-docx and matplotlib only when a passport is asked for
+    # python-docx and matplotlib only when a passport is asked for
+    from reports.passport import build_passport
 
     return build_passport(db_path, user, inst_id, period)
 
@@ -41,8 +35,8 @@ if ctx.user.person_scope and "inst" not in st.query_params and not stored.get("i
     # a director lands on their own institution
     st.query_params["inst"] = ctx.user.person_scope
 sel = filters.sidebar_filters(ctx)
-catalog = views.Catalog(ctx.q("indicator_catalog"))
-institutions = ctx.q("list_institutions")
+catalog = views.Catalog(ctx.q(queries.indicator_catalog))
+institutions = ctx.q(queries.list_institutions)
 labels = filters.institution_options(institutions, None, None)
 
 if not sel.inst_id:
@@ -53,11 +47,11 @@ if not sel.inst_id:
     )
     st.stop()
 
-inst = q("institution_info", sel.inst_id)
-group = q("peer_group", sel.inst_id, sel.period)
-members = q("peer_members", sel.inst_id, sel.period)
-profile = q("institution_profile", sel.inst_id, sel.period)
-previous = q("previous_period", sel.period)
+inst = ctx.q(compare.institution_info, sel.inst_id)
+group = ctx.q(compare.peer_group, sel.inst_id, sel.period)
+members = ctx.q(compare.peer_members, sel.inst_id, sel.period)
+profile = ctx.q(compare.institution_profile, sel.inst_id, sel.period)
+previous = ctx.q(compare.previous_period, sel.period)
 where = inst.municipality
 inst_label = labels.get(inst.inst_id, inst.short_name)
 
@@ -96,7 +90,7 @@ with tab_profile:
         part = profile[profile["area"] == area]
         if part.empty:
             continue
-        st.markdown(f"**{messages.AREA_NAMES[area]}**")
+        st.markdown(f"**{area_names()[area]}**")
         st.dataframe(cc.profile_table(part), hide_index=True, key=f"cmp_profile_{area}")
     st.download_button(
         "Скачать профиль в Excel",
@@ -118,7 +112,7 @@ with tab_charts:
         part = profile[profile["area"] == area]
         fig = cc.bullet_chart(
             part,
-            views.title(messages.AREA_NAMES[area], sel.period, inst_label),
+            views.title(area_names()[area], sel.period, inst_label),
             inst_label,
             inst.inst_type,
         )
@@ -168,11 +162,11 @@ with tab_side:
     if len(chosen) < compare.MIN_SIDE_BY_SIDE or not codes:
         st.info(cc.SIDE_BY_SIDE_HINT, icon="ℹ️")
     else:
-        long = q("side_by_side", chosen, codes, sel.period)
+        long = ctx.q(compare.side_by_side, chosen, codes, sel.period)
         muns = sorted(set(institutions.loc[institutions["inst_id"].isin(chosen), "municipality"]))
         total = None
         if len(muns) == 1:
-            series = ctx.q("aggregate_series", codes, muns[0], None)
+            series = ctx.q(queries.aggregate_series, codes, muns[0], None)
             total = series[series["period"] == sel.period]
         tbl = views.indicator_table(
             long,

@@ -3,7 +3,11 @@ the ICT readiness index by component, and trends."""
 
 import streamlit as st
 
-from pages.ui import area, charts, fmt, messages, views, widgets
+from ru import fmt
+from ui import area, messages, widgets
+from ui.views import charts
+from ui.views import tables as views
+from warehouse import queries
 
 page = area.start("ict")
 ctx, sel, catalog, badges, codes, where, institutions, inst_name, subject, previous, scope_series, series = (
@@ -13,10 +17,10 @@ kpi_codes = catalog.key_codes("ict")
 area.kpi_row(page, kpi_codes)
 
 if sel.by == "municipality":
-    long = ctx.q("municipality_values", sel.period, codes, sel.inst_type)
+    long = ctx.q(queries.municipality_values, sel.period, codes, sel.inst_type)
     unit_word = "муниципалитетам"
 else:
-    long = ctx.q("institution_values", sel.period, codes, sel.municipality, sel.inst_type)
+    long = ctx.q(queries.institution_values, sel.period, codes, sel.municipality, sel.inst_type)
     unit_word = "организациям"
 current = scope_series[scope_series["period"] == sel.period]
 
@@ -47,8 +51,8 @@ def unit_bars(code: str, key: str, title: str) -> None:
 pc = catalog.info("ICT_PC_LEARNING_PER_100")
 unit_bars("ICT_PC_LEARNING_PER_100", "ict_pc", f"{pc['name_ru']} по {unit_word}")
 
-ict = ctx.q("ict_institutions", sel.scope)
-settings = ctx.q("methodology_settings")
+ict = ctx.q(queries.ict_institutions, sel.scope)
+settings = ctx.q(queries.methodology_settings)
 targets = {
     "urban": float(settings["speed_target_urban_mbps"]),
     "rural": float(settings["speed_target_rural_mbps"]),

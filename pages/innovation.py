@@ -3,7 +3,11 @@ institutions ranked by activity."""
 
 import streamlit as st
 
-from pages.ui import area, charts, fmt, messages, safe, views, widgets
+from ru import fmt
+from ui import area, messages, widgets
+from ui.views import charts, safe
+from ui.views import tables as views
+from warehouse import queries
 
 page = area.start("innovation")
 ctx, sel, catalog, badges, codes, where, institutions, inst_name, subject, previous, scope_series, series = (
@@ -13,7 +17,7 @@ kpi_codes = catalog.key_codes("innovation") + [c for c in ("INNO_SITES", "INNO_P
 area.kpi_row(page, kpi_codes)
 
 st.subheader("Инновационные площадки")
-sites = ctx.q("innovation_sites", sel.scope)
+sites = ctx.q(queries.innovation_sites, sel.scope)
 site_rows, site_labels = views.sites_frame(sites, by="institution" if sel.inst_id else sel.by)
 unit_word = "муниципалитетам" if sel.by == "municipality" and not sel.inst_id else "организациям"
 if site_rows.empty:
@@ -54,7 +58,7 @@ fig = widgets.figures.grouped_bars(
 widgets.chart(fig, key="inno_periods")
 
 st.subheader("Конкурсы и олимпиады")
-contests = ctx.q("innovation_contests", sel.scope)
+contests = ctx.q(queries.innovation_contests, sel.scope)
 left, right = st.columns(2)
 for col, kind in ((left, "staff_contest"), (right, "student_contest")):
     with col:
@@ -84,7 +88,7 @@ st.caption(
     "Число записей об инновационной и методической деятельности за период (площадки, проекты, мероприятия, "
     "конкурсы, публикации) на 100 педагогических работников и на 100 обучающихся."
 )
-ranking = views.activity_ranking(ctx.q("innovation_activity", sel.scope), by=sel.by)
+ranking = views.activity_ranking(ctx.q(queries.innovation_activity, sel.scope), by=sel.by)
 widgets.table(
     ranking,
     key="inno_ranking",

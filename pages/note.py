@@ -1,5 +1,5 @@
 """Аналитическая справка: choose the period, the comparison, the areas and the scope; preview the note and
-download it as DOCX. The note is written by etl/note.py (the same function as `python -m etl note`); who
+download it as DOCX. The note is written by reports/note.py (the same function as `python -m etl note`); who
 may see names is decided there, from the user, not here."""
 
 import datetime as dt
@@ -7,8 +7,11 @@ import datetime as dt
 import streamlit as st
 
 from auth.identity import User
-from etl import docx_builder, note
-from pages.ui import fmt, messages, safe, widgets
+from reports import docx_builder, note
+from ru import fmt
+from ui import messages, widgets
+from ui.views import safe
+from warehouse import queries
 
 TITLE = "Аналитическая справка"
 AREA_LABELS = {"staff": "Кадры", "ict": "Информатизация", "innovation": "Инновации"}
@@ -42,7 +45,7 @@ st.caption(
     "диаграммы формируются автоматически. Проверьте выводы перед отправкой."
 )
 periods = list(ctx.state.periods)
-institutions = ctx.q("list_institutions")
+institutions = ctx.q(queries.list_institutions)
 director = ctx.user.role == "director"
 
 left, right = st.columns(2)

@@ -2,15 +2,19 @@
 
 import streamlit as st
 
-from pages.ui import dq_widgets, filters, messages, safe, views, widgets
+from ui import dq_widgets, filters, messages, widgets
+from ui.views import safe
+from ui.views import tables as views
+from warehouse import queries
+from warehouse.catalog import area_names
 
 ctx = widgets.start(messages.PAGE_TITLES["overview"])
 sel = filters.sidebar_filters(ctx)
-catalog = views.Catalog(ctx.q("indicator_catalog"))
+catalog = views.Catalog(ctx.q(queries.indicator_catalog))
 badges = dq_widgets.kpi_badges(ctx, sel, catalog)
 where = views.scope_label(sel.municipality)
 previous = views.previous_period(ctx.state.periods, sel.period)
-institutions = ctx.q("list_institutions")
+institutions = ctx.q(queries.list_institutions)
 inst_name = None
 if sel.inst_id:
     inst_name = str(institutions.loc[institutions["inst_id"] == sel.inst_id, "short_name"].iloc[0])
@@ -24,22 +28,22 @@ st.caption(
 
 for area in ("staff", "ict", "innovation"):
     codes = catalog.key_codes(area)
-    scope_series = ctx.q("aggregate_series", codes, sel.municipality, sel.inst_type)
+    scope_series = ctx.q(queries.aggregate_series, codes, sel.municipality, sel.inst_type)
     if sel.inst_id:
-        own = ctx.q("institution_series", sel.inst_id, codes)
+        own = ctx.q(queries.institution_series, sel.inst_id, codes)
         cards = views.kpis(
             catalog, codes, own, sel.period, previous, compare=scope_series, compare_label=where
         )
     else:
         cards = views.kpis(catalog, codes, scope_series, sel.period, previous)
-    st.subheader(messages.AREA_NAMES[area])
+    st.subheader(area_names()[area])
     widgets.kpi_row(cards, badges=badges)
     trend_codes = [c for c in codes if catalog.info(c)["unit"] == "%"] or codes[:1]
     series = own if sel.inst_id else scope_series
     unit = catalog.info(trend_codes[0])["unit"]
     fig = widgets.figures.trend(
         views.series_frame(series, catalog, trend_codes),
-        f"Динамика: {messages.AREA_NAMES[area].lower()} — {inst_name or where}",
+        f"Динамика: {area_names()[area].lower()} — {inst_name or where}",
         unit,
         height=260,
     )
@@ -47,7 +51,9 @@ for area in ("staff", "ict", "innovation"):
 
 st.subheader("Требуют внимания")
 attention_codes = [c for area in ("staff", "ict", "innovation") for c in catalog.key_codes(area)]
-attention = ctx.q("attention_list", sel.period, attention_codes, sel.municipality, sel.inst_type, limit=10)
+attention = ctx.q(
+    queries.attention_list, sel.period, attention_codes, sel.municipality, sel.inst_type, limit=10
+)
 st.caption(
     f"Организации, сильнее всего отстающие от значения «{safe.md(where)}» по организациям того же типа "
     f"на ключевых показателях, {sel.period} уч. г. Нажмите на название, чтобы открыть организацию."

@@ -3,8 +3,12 @@ institution, the data contract's warnings explained, the quarantine and the load
 
 import streamlit as st
 
-from pages.ui import auth, dq_widgets, filters, fmt, messages, safe, views, widgets
-from pages.ui import quality as dq
+from ru import fmt, labels
+from ui import auth, dq_widgets, filters, messages, widgets
+from ui.views import quality as dq
+from ui.views import safe
+from ui.views import tables as views
+from warehouse import quality, queries
 
 ctx = dq_widgets.start(messages.PAGE_TITLES["quality"])
 if ctx.state.status == "missing":
@@ -19,10 +23,10 @@ TAB_QUARANTINE, TAB_LOG = "Карантин", "Журнал загрузок"
 if ctx.state.ready:
     sel = filters.sidebar_filters(ctx, institution=False)
     where = views.scope_label(sel.municipality)
-    long = dq_widgets.q(ctx, "completeness", sel.period, sel.municipality, sel.inst_type)
+    long = ctx.q(quality.completeness, sel.period, sel.municipality, sel.inst_type)
     summary = dq.completeness_summary(long)
-    scores = dq_widgets.q(ctx, "quality_scores", sel.period, sel.municipality, sel.inst_type)
-    warns = dq_widgets.q(ctx, "warnings", sel.period, sel.municipality, sel.inst_type)
+    scores = ctx.q(quality.quality_scores, sel.period, sel.municipality, sel.inst_type)
+    warns = ctx.q(quality.warnings, sel.period, sel.municipality, sel.inst_type)
     st.caption(safe.md(f"{where} · {messages.inst_type_label(sel.inst_type)} · {fmt.period(sel.period)}"))
     cols = st.columns(4)
     cols[0].metric(
@@ -39,9 +43,7 @@ if ctx.state.ready:
         "последнего файла попали в карантин).",
     )
     cols[1].caption(
-        " · ".join(
-            f"{messages.DATASET_NAMES[d].lower()}: {fmt.integer(n)}" for d, n in summary.missing.items()
-        )
+        " · ".join(f"{labels.DATASET_NAMES[d].lower()}: {fmt.integer(n)}" for d, n in summary.missing.items())
     )
     cols[2].metric(
         "С ошибками",
@@ -97,7 +99,7 @@ if TAB_SCORE in tabs:
 
 if TAB_WARNINGS in tabs:
     with tabs[TAB_WARNINGS]:
-        explanations = dq.warning_explanations(ctx.q("methodology_settings"), ctx.state.periods[-1])
+        explanations = dq.warning_explanations(ctx.q(queries.methodology_settings), ctx.state.periods[-1])
         counts = dq.warning_counts(warns)
         for rule, name in messages.WARNING_NAMES.items():
             st.markdown(f"**{name}** — {fmt.integer(counts[rule])}. {explanations[rule]}")
@@ -125,7 +127,7 @@ with tabs[TAB_QUARANTINE]:
     st.caption(messages.QUARANTINE_NOTE)
     if ctx.user.person_scope:
         st.caption(messages.QUARANTINE_OWN_ONLY)
-    options = dq.quarantine_options(dq_widgets.q(ctx, "quarantine_facets"))
+    options = dq.quarantine_options(ctx.q(quality.quarantine_facets))
     c1, c2, c3, c4 = st.columns(4)
     with c1:
         q_inst = st.selectbox(
@@ -156,9 +158,8 @@ with tabs[TAB_QUARANTINE]:
             key="quarantine_period",
         )
     hide = st.checkbox(messages.QUARANTINE_SUPERSEDED, value=True, key="quarantine_hide_superseded")
-    rows = dq_widgets.q(
-        ctx,
-        "quarantine_rows",
+    rows = ctx.q(
+        quality.quarantine_rows,
         inst_id=q_inst or None,
         dataset=q_dataset or None,
         rule=q_rule or None,
@@ -183,7 +184,7 @@ with tabs[TAB_LOG]:
     if ctx.user.person_scope:
         st.caption(messages.LOAD_LOG_OWN_ONLY)
     widgets.table(
-        dq.load_log_table(dq_widgets.q(ctx, "load_log")),
+        dq.load_log_table(ctx.q(quality.load_log)),
         key="load_log_table",
         title="Журнал загрузок (сначала новые)",
         file_stem="zhurnal_zagruzok",

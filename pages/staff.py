@@ -6,7 +6,10 @@ import functools
 import streamlit as st
 
 from auth import identity
-from pages.ui import area, fmt, messages, safe, views, widgets
+from ru import fmt
+from ui import area, messages, widgets
+from ui.views import safe
+from ui.views import tables as views
 from warehouse import queries
 
 DUE_SHOWN = 500
@@ -35,7 +38,7 @@ with tab_structure:
     left, right = st.columns(2)
     for col, dim in ((left, "category"), (right, "education")):
         with col:
-            data = ctx.q("staff_structure", sel.scope, dim)
+            data = ctx.q(queries.staff_structure, sel.scope, dim)
             fig = widgets.figures.structure(
                 data,
                 views.title(messages.STAFF_GROUP_TITLES[dim], sel.period, subject),
@@ -44,13 +47,13 @@ with tab_structure:
             widgets.chart(fig, key=f"structure_{dim}")
     left, right = st.columns(2)
     with left:
-        data = ctx.q("staff_structure", sel.scope, "age_band", by_gender=True)
+        data = ctx.q(queries.staff_structure, sel.scope, "age_band", by_gender=True)
         fig = widgets.figures.age_pyramid(
             data, views.title("Возраст и пол", sel.period, subject), messages.STAFF_GROUPS["age_band"]
         )
         widgets.chart(fig, key="structure_age")
     with right:
-        data = ctx.q("staff_structure", sel.scope, "experience_band")
+        data = ctx.q(queries.staff_structure, sel.scope, "experience_band")
         fig = widgets.figures.structure(
             data,
             views.title(messages.STAFF_GROUP_TITLES["experience_band"], sel.period, subject),
@@ -80,9 +83,9 @@ with tab_trends:
 
 with tab_table:
     if sel.by == "municipality":
-        long = ctx.q("municipality_values", sel.period, codes, sel.inst_type)
+        long = ctx.q(queries.municipality_values, sel.period, codes, sel.inst_type)
     else:
-        long = ctx.q("institution_values", sel.period, codes, sel.municipality, sel.inst_type)
+        long = ctx.q(queries.institution_values, sel.period, codes, sel.municipality, sel.inst_type)
     total = scope_series[scope_series["period"] == sel.period]
     tbl = views.indicator_table(
         long, catalog, codes, by=sel.by, total=total, total_label=views.total_label(sel.municipality)
@@ -99,9 +102,9 @@ with tab_due:
     st.caption(messages.PERSONAL_DATA_NOTE)
     if ctx.user.person_scope:
         st.caption("Показаны только работники вашей организации.")
-    settings = ctx.q("methodology_settings")
+    settings = ctx.q(queries.methodology_settings)
     for kind in ("attestation", "training"):
-        total = ctx.q("staff_due_count", sel.scope, kind)
+        total = ctx.q(queries.staff_due_count, sel.scope, kind)
         title = views.title(messages.DUE_TITLES[kind], sel.period, subject)
         if not total:
             st.markdown(f"**{safe.md(title)}**")
@@ -109,7 +112,7 @@ with tab_due:
             continue
         # the page shows the soonest DUE_SHOWN people; the Excel file is the whole list, read when clicked
         widgets.table(
-            views.due_table(ctx.q("staff_due_list", sel.scope, kind, limit=DUE_SHOWN), kind),
+            views.due_table(ctx.q(queries.staff_due_list, sel.scope, kind, limit=DUE_SHOWN), kind),
             key=f"due_{kind}",
             title=f"{title}: {fmt.integer(total)} чел.",
             file_stem=kind,

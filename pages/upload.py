@@ -3,7 +3,8 @@ load function, a progress bar per file) and the per-file summary with the errors
 
 import streamlit as st
 
-from pages.ui import dq_widgets, messages, safe, upload
+from ui import dq_widgets, messages, upload
+from ui.views import safe
 from warehouse import quality
 
 ctx = dq_widgets.start(messages.PAGE_TITLES["upload"])

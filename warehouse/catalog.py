@@ -124,6 +124,13 @@ def load_areas() -> tuple[Area, ...]:
 
 
 @functools.lru_cache(maxsize=1)
+def area_names() -> dict[str, str]:
+    """{area code: Russian name} from the catalogue: the one home of «Кадры», «Информатизация»,
+    «Инновационная деятельность» (pages, documents and the catalogue page all read it here)."""
+    return {a.code: a.name_ru for a in load_areas()}
+
+
+@functools.lru_cache(maxsize=1)
 def _catalog() -> tuple[Indicator, ...]:
     indicators = [_indicator(raw) for raw in _read_yaml()["indicators"]]
     codes = [i.code for i in indicators]

@@ -824,7 +824,7 @@ _LOADER_RULES = {
 
 def rule_explanation(dataset: str, rule: str, column: str | None) -> str:
     """The rule a quarantined row broke, in Russian (no values of the row)."""
-    from etl import messages as etl_messages  # plain constants; no great_expectations behind it
+    from ru import labels as etl_messages  # the parse rules' explanations (their home is ru/labels.py)
 
     texts = _expectation_texts()
     for key in ((dataset, rule, column), (dataset, rule, None)):

@@ -11,7 +11,6 @@ from streamlit.testing.v1 import AppTest
 
 from auth import users
 from auth.identity import DEMO_USER, User
-from pages.ui import messages
 from tests.auth.conftest import (
     OTHER,
     OWN,
@@ -23,6 +22,7 @@ from tests.auth.conftest import (
     store_for,
     texts,
 )
+from ui import messages
 
 ALL_PAGES = [
     "pages/overview.py",
@@ -264,7 +264,7 @@ def test_the_head_before_any_data_gets_no_link_to_a_page_it_may_not_open(app, tm
 
 
 def test_single_sign_on_is_offered_only_when_configured():
-    from pages.ui import auth
+    from ui import auth
 
     assert not auth.oidc_configured(), "no [auth] in secrets (and no Authlib): the password form only"
     assert auth.oidc_provider({"client_id": "x", "client_secret": "y"}) is None

@@ -12,7 +12,7 @@ import pytest
 
 from auth import users
 from auth.identity import User
-from etl import cli
+from cli import main as cli
 from tests.auth.conftest import PASSWORD, REPO
 
 

@@ -19,8 +19,8 @@ import pandas as pd
 import pytest
 
 from auth.identity import User
-from etl import note
-from etl.passport import PassportError, build_passport
+from reports import note
+from reports.passport import PassportError, build_passport
 from tests.auth.conftest import OTHER, OWN, assert_no_exception, texts
 from tests.etl.helpers import STAFF_HEADER, staff_row, write_csv
 from warehouse import compare, quality, queries

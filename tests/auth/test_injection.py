@@ -19,9 +19,9 @@ import pytest
 
 from auth.identity import User
 from etl.loader import InputFile, load_files
-from pages.ui import export, safe
 from tests.auth.conftest import OWN, assert_no_exception
 from tests.etl.helpers import INSTITUTIONS_HEADER, write_csv
+from ui.views import export, safe
 
 ADMIN = User("admin", "admin")
 MARK = "Жирная"
@@ -154,7 +154,7 @@ def test_hostile_names_are_shown_as_text(app, hostile_db, page, params):
 
 def test_the_note_shows_hostile_names_as_text(app, demo_copy, tmp_path):
     # a short hostile name: the note's title carries it into the DOCX's core properties, limited to 255
-    # characters by python-docx (a longer name stops the note: reported, etl/docx_builder.py)
+    # characters by python-docx (a longer name stops the note: reported, reports/docx_builder.py)
     hostile_db = rename(demo_copy, tmp_path, f"**{MARK}** <img src=x onerror=alert(1)> [с](javascript:x)")
     at = app(hostile_db, user=ADMIN)
     at.switch_page("pages/note.py")

@@ -9,8 +9,8 @@ import pandas as pd
 import pytest
 
 from auth.identity import User
-from pages.ui import compare_charts as cc
 from tests.compare.conftest import CITY, NORTH, PREV, P, mart
+from ui.views import compare as cc
 from warehouse import compare
 
 ADMIN = User(login="admin", role="admin")

@@ -10,7 +10,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from auth.identity import User
-from pages.ui import fmt
+from ru import fmt
 from tests.compare.conftest import CITY, REPO, P, mart
 
 APP = str(REPO / "app.py")
@@ -21,7 +21,7 @@ NB = "\u00a0"
 @pytest.fixture
 def open_page(env_db):  # type: ignore[no-untyped-def]
     def run(db, params=None, user=ADMIN) -> AppTest:  # type: ignore[no-untyped-def]
-        # through the router, as a browser gets there (a page run on its own stops: pages.ui.data)
+        # through the router, as a browser gets there (a page run on its own stops: ui.data)
         env_db(db)
         at = AppTest.from_file(APP, default_timeout=120)
         at.session_state["imc_user"] = user
@@ -161,7 +161,7 @@ def test_page_on_the_demo_warehouse(open_page, demo_db, inst):
 
 def test_the_page_path_does_not_import_great_expectations():
     code = (
-        "import sys; import pages.ui.compare_charts, warehouse.compare, etl.passport; "
+        "import sys; import ui.views.compare, warehouse.compare, reports.passport; "
         "sys.exit(any(m.startswith('great_expectations') for m in sys.modules))"
     )
     result = subprocess.run(

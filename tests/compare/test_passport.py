@@ -12,9 +12,9 @@ import docx
 import pytest
 
 from auth.identity import User
-from etl import cli
-from etl.passport import CLI_USER, PassportError, build_passport
-from pages.ui import fmt
+from cli import main as cli
+from reports.passport import CLI_USER, PassportError, build_passport
+from ru import fmt
 from tests.compare.conftest import CITY, PREV, QUARANTINED_NAME, REPO, P, mart
 
 NB = "\u00a0"

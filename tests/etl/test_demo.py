@@ -18,8 +18,8 @@ import openpyxl
 import pandas as pd
 import pytest
 
+from demo.generator import PLANTED_ERRORS, generate
 from etl import contract as c
-from etl.demo import PLANTED_ERRORS, generate
 
 CITY_YEARS = [2020, 2021, 2022, 2023, 2024]
 BOOLS = {"да": True, "true": True, "1": True, "+": True, "нет": False, "false": False, "0": False, "-": False}

@@ -13,7 +13,7 @@ import duckdb
 import pytest
 
 from auth import identity
-from etl import note
+from reports import note
 
 REPO = Path(__file__).resolve().parents[2]
 PERIOD = "2024/2025"

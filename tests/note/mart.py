@@ -2,7 +2,7 @@
 
 A note's `Num` says which mart row (or which count) it prints; this module looks that up directly in the
 DuckDB file — not through the query layer the note uses — and prints it with the dashboards' formats
-(pages/ui/fmt.py). A note is right when every `Num.text` equals `expected_text(con, num.ref)`.
+(ru/fmt.py). A note is right when every `Num.text` equals `expected_text(con, num.ref)`.
 """
 
 from __future__ import annotations
@@ -11,8 +11,8 @@ from typing import Any
 
 import duckdb
 
-from etl.note import Point, Ref
-from pages.ui import fmt
+from reports.note import Point, Ref
+from ru import fmt
 
 DATASET_TABLES = {"staff": "core.staff", "ict": "core.ict", "innovation": "core.innovation"}
 

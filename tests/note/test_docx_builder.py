@@ -10,8 +10,8 @@ import pandas as pd
 from docx.enum.text import WD_ALIGN_PARAGRAPH
 from docx.shared import Pt
 
-from etl import docx_builder as dx
-from pages.ui import fmt
+from reports import docx_builder as dx
+from ru import fmt
 
 NBSP = fmt.NBSP
 PNG = b"\x89PNG\r\n\x1a\n"

@@ -10,8 +10,9 @@ import duckdb
 import pytest
 
 from auth import identity
-from etl import cli, note
-from pages.ui import fmt
+from cli import main as cli
+from reports import note
+from ru import fmt
 from tests.note.conftest import ADMIN, PERIOD, PREVIOUS, Built, build
 from tests.note.mart import count, expected_text, mart_value
 

@@ -19,7 +19,7 @@ APP = str(REPO / "app.py")
 
 @pytest.fixture
 def page(demo_db: Path, monkeypatch: pytest.MonkeyPatch) -> Iterator[AppTest]:
-    # through the router, as a browser gets there (a page run on its own stops: pages.ui.data); the demo
+    # through the router, as a browser gets there (a page run on its own stops: ui.data); the demo
     # warehouse without users is the demo mode
     monkeypatch.setenv("IMC_DB", str(demo_db))
     at = AppTest.from_file(APP, default_timeout=120)
@@ -77,7 +77,7 @@ def test_page_reports_bad_requests(page: AppTest) -> None:
 
 def test_docx_of_the_page_is_the_cli_document(demo_db: Path) -> None:
     """The page calls the same builder as the command line: same model, same DOCX text."""
-    from etl import note
+    from reports import note
 
     model = note.build_note_model(demo_db, identity.DEMO_USER, PERIOD, areas=("innovation",), charts=False)
     document = docx.Document(io.BytesIO(note.render_docx(model)))

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from etl import russian as ru
-from pages.ui import fmt
+from reports import russian as ru
+from ru import fmt
 
 NBSP = fmt.NBSP
 
@@ -32,7 +32,7 @@ NBSP = fmt.NBSP
 )
 def test_organisations(n: int, expected: str) -> None:
     assert ru.agree(n, "организация") == expected
-    # the hand rule of the dashboards (pages/ui/fmt.plural) agrees with the dictionary
+    # the hand rule of the dashboards (ru/fmt.plural) agrees with the dictionary
     assert expected == fmt.plural(n, "организация", "организации", "организаций")
 
 

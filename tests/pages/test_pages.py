@@ -8,7 +8,7 @@ import duckdb
 import pytest
 
 from auth.identity import User
-from pages.ui import fmt
+from ru import fmt
 from tests.pages import handmade
 from tests.pages.conftest import PAGES
 

@@ -11,8 +11,11 @@ import pandas as pd
 import pytest
 
 from auth.identity import DEMO_USER, User
-from pages.ui import export, filters, fmt, views
+from ru import fmt
 from tests.pages import handmade
+from ui import filters
+from ui.views import export
+from ui.views import tables as views
 from warehouse import queries
 from warehouse.queries import Scope
 
@@ -270,7 +273,7 @@ def test_weakest_keeps_the_worst_by_direction(direction, kept):
 
 
 def test_speed_box_without_points_for_many_institutions():
-    from pages.ui import charts
+    from ui.views import charts
 
     speeds = [float(x) for x in range(1, 101)] + [1000.0]  # 1…100 and one outlier
     stats = charts.box_stats(pd.Series(speeds))
@@ -294,7 +297,7 @@ def test_speed_box_without_points_for_many_institutions():
 
 def test_a_shortened_table_downloads_the_whole_list():
     """The page shows the first rows; the download button's file is built from `full` when clicked."""
-    from pages.ui import widgets
+    from ui import widgets
 
     calls = []
 

@@ -14,9 +14,9 @@ import pytest
 
 from auth.identity import User
 from etl.templates import write_templates
-from pages.ui import export, safe
 from tests.etl.helpers import STAFF_HEADER, staff_row, write_xlsx
 from tests.quality.conftest import CORPUS, assert_clean, frame_with
+from ui.views import export, safe
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -187,7 +187,7 @@ def test_the_head_of_department_does_not_upload(app, handbuilt_db):
 
 
 def test_templates_are_the_command_lines_templates(tmp_path):
-    from pages.ui.upload import template_bytes
+    from ui.upload import template_bytes
 
     for path in write_templates(tmp_path):
         dataset = path.stem.removeprefix("шаблон_")
@@ -213,8 +213,8 @@ def test_streamlit_upload_limit_matches_the_loaders_default():
 
 
 def test_the_handler_refuses_the_head_of_department_too(handbuilt_db):
-    from pages.ui.data import Context
-    from pages.ui.upload import run_upload
+    from ui.data import Context
+    from ui.upload import run_upload
     from warehouse.queries import WarehouseState
 
     ctx = Context(str(handbuilt_db), None, User("head", "head"), WarehouseState("ready"))

@@ -1,4 +1,4 @@
-"""pages.ui.quality without Streamlit: badges, the completeness matrix, the error table, per-file progress."""
+"""ui.views.quality without Streamlit: badges, the completeness matrix, the error table, per-file progress."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ import pytest
 
 from auth.identity import DEMO_USER
 from etl import messages as etl_messages
-from pages.ui import quality as views
-from pages.ui.views import Catalog
 from tests.quality import dqdata
+from ui.views import quality as views
+from ui.views.tables import Catalog
 from warehouse import quality
 from warehouse.catalog import catalog_frame
 

@@ -23,7 +23,8 @@ from streamlit.runtime.scriptrunner import get_script_run_ctx
 
 from auth import users
 from auth.identity import DEMO_USER, User
-from pages.ui import data, messages, safe
+from ui import data, messages
+from ui.views import safe
 
 AUTH_SOURCE_KEY = "_imc_auth_source"
 AUTH_STAMP_KEY = "_imc_auth_stamp"

@@ -19,6 +19,7 @@ from typing import TextIO
 
 from etl import messages
 from etl.contract import DATASETS
+from etl.summary import print_summary
 
 EXIT_OK, EXIT_PARTIAL, EXIT_USAGE = 0, 1, 2
 
@@ -145,41 +146,6 @@ class ProgressBar:
             self.stream.flush()
 
 
-def print_summary(result: object, out: TextIO) -> None:
-    from etl.loader import LoadResult
-
-    assert isinstance(result, LoadResult)
-    print(messages.CLI_WAREHOUSE.format(db=result.db_path), file=out)
-    for f in result.files:
-        print(file=out)
-        print(messages.CLI_FILE_HEADER.format(file=f.source_file), file=out)
-        if f.dataset:
-            print(messages.CLI_DATASET.format(dataset=DATASETS[f.dataset].title_ru), file=out)
-        print(
-            messages.CLI_COUNTS.format(
-                read=f.rows_read, loaded=f.rows_loaded, quarantined=f.rows_quarantined, warnings=f.warnings
-            ),
-            file=out,
-        )
-        print(messages.CLI_STATUS[f.status], f.message_ru, file=out)
-        if f.errors:
-            print(messages.CLI_FIRST_ERRORS, file=out)
-            for error in f.errors:
-                print(f"    – {error}", file=out)
-            if f.errors_total > len(f.errors):
-                print(messages.CLI_MORE_ERRORS.format(n=f.errors_total - len(f.errors)), file=out)
-    print(file=out)
-    print(
-        messages.CLI_TOTAL.format(
-            files=len(result.files),
-            loaded=sum(f.rows_loaded for f in result.files),
-            quarantined=sum(f.rows_quarantined for f in result.files),
-            rejected=sum(f.status == "rejected" for f in result.files),
-        ),
-        file=out,
-    )
-
-
 def _system_user() -> str | None:
     """Who runs the command, for the load log (None when the system cannot say)."""
     try:
@@ -216,7 +182,7 @@ def cmd_load(args: argparse.Namespace) -> int:
 
 
 def cmd_demo(args: argparse.Namespace) -> int:
-    from etl.demo import generate
+    from demo.generator import generate
     from etl.loader import load_files
 
     with tempfile.TemporaryDirectory(prefix="imc-demo-") as folder:
@@ -239,7 +205,7 @@ def cmd_demo(args: argparse.Namespace) -> int:
 
 
 def cmd_generate(args: argparse.Namespace) -> int:
-    from etl.demo import generate
+    from demo.generator import generate
 
     files = generate(args.scale, args.out, seed=args.seed, fmt=args.format)
     print(f"Записано файлов: {len(files)} в {args.out}")
@@ -257,7 +223,7 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 def cmd_passport(args: argparse.Namespace) -> int:
     from etl.normalize import normalize_period_text
-    from etl.passport import CLI_USER, PassportError, write_passport
+    from reports.passport import CLI_USER, PassportError, write_passport
     from warehouse.db import resolve_db_path
 
     db = resolve_db_path(args.db)
@@ -284,8 +250,8 @@ COMMANDS["passport"] = cmd_passport
 
 def cmd_note(args: argparse.Namespace) -> int:
     from auth.identity import User
-    from etl import note
     from etl.normalize import normalize_period_text
+    from reports import note
     from warehouse.db import resolve_db_path
 
     period = normalize_period_text(args.period) or args.period

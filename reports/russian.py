@@ -11,7 +11,7 @@ adjectives wrong outside the nominative («21 молодого специали�
 forms that the dictionary files under other lemmas — «5 человек» (not «людей»), «5 лет» (not «годов») —
 and are the only words spelled out below (`_COUNTING_PLURAL`).
 
-Numbers are printed with the dashboards' formats (pages/ui/fmt.py): «1 234 педагога», a non-breaking space
+Numbers are printed with the dashboards' formats (ru/fmt.py): «1 234 педагога», a non-breaking space
 between a number and its noun.
 """
 
@@ -23,7 +23,7 @@ from typing import Any
 
 import pymorphy3
 
-from pages.ui import fmt
+from ru import fmt
 
 NBSP = fmt.NBSP
 CASES = ("nomn", "gent", "datv", "accs", "ablt", "loct", "loc2")

@@ -1,22 +1,23 @@
 """The pages' access to the query layer: the current user, the warehouse path, cached results.
 
-The user is the one the router (app.py, pages.ui.auth) signed in for this session; a page never runs without
+The user is the one the router (app.py, ui.auth) signed in for this session; a page never runs without
 the router in the same run (`require_router`) and never falls back to some default user.
 
-Results are cached with `st.cache_data`, keyed only by the call's arguments: the query's name (from the
-query layer's allow-list), the database path, the file's version (inode, mtime — it changes when a load
+Results are cached with `st.cache_data` in one place (`cached_call`), keyed only by the call's arguments: the
+query function's module and name (from the query modules' allow-lists), the database path, the file's version (inode, mtime — it changes when a load
 swaps in a new warehouse, so a page never shows stale numbers), the user and the filters.
 """
 
 from __future__ import annotations
 
 import contextlib
+import importlib
 import runpy
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Concatenate, ParamSpec, TypeVar
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -26,7 +27,7 @@ from warehouse import queries
 from warehouse.db import file_version, resolve_db_path
 
 USER_KEY = "imc_user"
-ROUTER_PATH = Path(__file__).resolve().parents[2] / "app.py"
+ROUTER_PATH = Path(__file__).resolve().parents[1] / "app.py"
 NOT_SIGNED_IN = "Вход не выполнен. Откройте главную страницу приложения и войдите."
 
 # set while app.py runs the chosen page: a page script runs inside the router's call, in the same thread
@@ -75,8 +76,27 @@ def current_user() -> identity.User:
     raise AssertionError("unreachable")  # st.stop raises
 
 
+# the modules whose functions a page may call through the cache: each lists its public queries in QUERIES,
+# and every one of them applies the user's scope (tests/auth/test_director.py checks them all)
+QUERY_MODULES = ("warehouse.queries", "warehouse.quality", "warehouse.compare")
+
+P = ParamSpec("P")
+R = TypeVar("R")
+
+
+def _query(module: str, name: str) -> Callable[..., Any]:
+    """The query `name` of `module`, if both are on the allow-lists (nothing else runs through the cache)."""
+    if module not in QUERY_MODULES:
+        raise KeyError(f"{module}.{name}")
+    queries_of = importlib.import_module(module).QUERIES
+    if name not in queries_of:
+        raise KeyError(f"{module}.{name}")
+    return queries_of[name]
+
+
 @st.cache_data(show_spinner=False, max_entries=4096)
 def _cached(
+    module: str,
     name: str,
     db_path: str,
     version: tuple[int, int] | None,
@@ -84,23 +104,30 @@ def _cached(
     args: tuple[Any, ...],
     kwargs: tuple[tuple[str, Any], ...],
 ) -> Any:
-    return queries.QUERIES[name](db_path, user, *args, **dict(kwargs))
+    return _query(module, name)(db_path, user, *args, **dict(kwargs))
 
 
-def cached_query(
-    name: str, db_path: str, version: tuple[int, int] | None, user: identity.User, *args: Any, **kwargs: Any
-) -> Any:
-    """Query `name` of the query layer, cached by its arguments and the warehouse file's version (Context.q
-    calls this; so do cached helpers that get the context's parts)."""
-    if name not in queries.QUERIES:
-        raise KeyError(name)
+def cached_call(
+    func: Callable[Concatenate[str, identity.User, P], R],
+    db_path: str,
+    version: tuple[int, int] | None,
+    user: identity.User,
+    *args: P.args,
+    **kwargs: P.kwargs,
+) -> R:
+    """`func(db_path, user, *args, **kwargs)` of a query module, cached by the function's module and name, the
+    warehouse file's version, the user and the arguments (Context.q calls this; so do cached helpers that get
+    the context's parts)."""
+    module, name = func.__module__, func.__name__
+    _query(module, name)
     frozen_args = tuple(_freeze(a) for a in args)
     frozen_kwargs = tuple(sorted((k, _freeze(v)) for k, v in kwargs.items()))
-    return _cached(name, db_path, version, user, frozen_args, frozen_kwargs)
+    result: R = _cached(module, name, db_path, version, user, frozen_args, frozen_kwargs)
+    return result
 
 
 def _freeze(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list) else value
+    return tuple(value) if isinstance(value, list | set) else value
 
 
 @dataclass(frozen=True)
@@ -110,16 +137,27 @@ class Context:
     user: identity.User
     state: queries.WarehouseState
 
-    def q(self, name: str, *args: Any, **kwargs: Any) -> Any:
-        """Call query `name` of the query layer with this context's path and user, cached."""
-        return cached_query(name, self.db_path, self.version, self.user, *args, **kwargs)
+    def q(
+        self, func: Callable[Concatenate[str, identity.User, P], R], *args: P.args, **kwargs: P.kwargs
+    ) -> R:
+        """`func` of a query module with this context's warehouse and user, cached
+        (`ctx.q(queries.staff_structure, sel.scope, "category")`)."""
+        return cached_call(func, self.db_path, self.version, self.user, *args, **kwargs)
 
 
 def warehouse_state() -> queries.WarehouseState:
     """The state of the warehouse (missing, empty, ready; demo or not) for the router, before anyone has
     signed in (the state holds no data of anyone)."""
     db_path = str(resolve_db_path())
-    return _cached("warehouse_state", db_path, file_version(resolve_db_path()), identity.DEMO_USER, (), ())
+    return _cached(
+        "warehouse.queries",
+        "warehouse_state",
+        db_path,
+        file_version(resolve_db_path()),
+        identity.DEMO_USER,
+        (),
+        (),
+    )
 
 
 def context() -> Context:
@@ -128,5 +166,5 @@ def context() -> Context:
     db_path = str(resolve_db_path())
     version = file_version(resolve_db_path())
     user = current_user()
-    state = _cached("warehouse_state", db_path, version, user, (), ())
+    state = _cached("warehouse.queries", "warehouse_state", db_path, version, user, (), ())
     return Context(db_path=db_path, version=version, user=user, state=state)

@@ -1,6 +1,6 @@
 """A small DOCX toolkit for the documents the system writes (analytical notes, institution passports).
 
-    from etl import docx_builder as dx
+    from reports import docx_builder as dx
 
     doc = dx.DocxReport(title="Аналитическая справка", author="ИМЦ")
     doc.title_block("МКУ «Информационно-методический центр»", "АНАЛИТИЧЕСКАЯ СПРАВКА",
@@ -18,7 +18,7 @@ Roman 14 pt, single spacing, paragraphs justified with a 1.25 cm first-line inde
 the top from the second page; tables in 12 pt with the caption «Таблица N – …» above, figures with
 «Рисунок N – …» below, both numbered automatically. The document language is ru-RU.
 
-Numbers in tables are printed by the dashboards' formats (pages/ui/fmt.py): a column listed in `units` is
+Numbers in tables are printed by the dashboards' formats (ru/fmt.py): a column listed in `units` is
 formatted like the dashboards' tables (`36,4`, `1 234`), dates as `20.09.2024`, a missing value as «—».
 `format_frame` gives the same strings for an on-screen preview.
 
@@ -46,7 +46,7 @@ from docx.shared import Cm, Emu, Mm, Pt, RGBColor
 from docx.table import Table
 from docx.text.paragraph import Paragraph
 
-from pages.ui import fmt
+from ru import fmt
 
 FONT = "Times New Roman"
 BODY_PT = 14

@@ -12,7 +12,10 @@ from typing import Any
 
 import pandas as pd
 
-from pages.ui import fmt, messages, safe
+from ru import fmt
+from ui import messages
+from ui.views import safe
+from warehouse.catalog import area_names
 
 
 # ----------------------------------------------------------------------------------------- catalogue
@@ -519,7 +522,7 @@ def catalog_table(catalog: Catalog, query: str = "", area: str | None = None) ->
         {
             "Код": data["indicator_code"],
             "Показатель": data["name_ru"],
-            "Раздел": data["area"].map(lambda a: messages.AREA_NAMES.get(a, a)),
+            "Раздел": data["area"].map(lambda a: area_names().get(a, a)),
             "Единица": data["unit"],
             "Направление": data["direction"].map(lambda d: messages.DIRECTIONS.get(d, d)),
             "Формула": data["formula_ru"],

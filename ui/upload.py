@@ -23,10 +23,12 @@ import streamlit as st
 
 from auth.identity import User
 from etl.contract import DATASETS, LOAD_ORDER
-from pages.ui import export, fmt, messages, safe, widgets
-from pages.ui import quality as views
-from pages.ui.data import Context
-from pages.ui.views import Table
+from ru import fmt, labels
+from ui import messages, widgets
+from ui.data import Context
+from ui.views import export, safe
+from ui.views import quality as views
+from ui.views.tables import Table
 from warehouse import quality
 
 RESULT_KEY = "_imc_upload_outcome"
@@ -63,7 +65,7 @@ def templates() -> None:
     for col, name in zip(cols, LOAD_ORDER, strict=True):
         with col:
             st.download_button(
-                messages.DATASET_NAMES[name],
+                labels.DATASET_NAMES[name],
                 data=functools.partial(template_bytes, name),
                 file_name=template_path(Path("."), name).name,
                 mime=export.XLSX_MIME,
@@ -141,8 +143,8 @@ def run_upload(
     """
     if ctx.user.role == "head":
         raise PermissionError("the head of the education department does not load files")
-    from etl.cli import print_summary
     from etl.loader import InputFile, load_files
+    from etl.summary import print_summary
     from warehouse.db import LoadLockBusy
 
     inputs = [InputFile(name=str(f.name), data=bytes(f.getvalue())) for f in files]

@@ -25,27 +25,18 @@ from typing import Any
 import pandas as pd
 
 from auth.identity import User
-from etl import docx_builder as dx
-from etl import russian
-from pages.ui import compare_charts as cc
-from pages.ui import fmt, messages
+from etl import labels
+from reports import docx_builder as dx
+from reports import peers as cc
+from reports import russian
+from ru import fmt, palette
+from ru import labels as names
 from warehouse import compare, queries
+from warehouse.catalog import area_names
 
 CLI_USER = User(login="command-line", role="admin")
 ORGANISATION = "Мониторинг качества образования"
 TITLE = "ПАСПОРТ ОБРАЗОВАТЕЛЬНОЙ ОРГАНИЗАЦИИ"
-DATASET_NAMES = {
-    "institutions": "Справочник организаций",
-    "staff": "Педагогические работники",
-    "ict": "Информатизация",
-    "innovation": "Инновационная деятельность",
-}
-STATUS_NAMES = {
-    "loaded": "загружен полностью",
-    "partial": "загружен частично",
-    "rejected": "отклонён",
-    "duplicate": "повторная загрузка",
-}
 COLUMN_LABELS = {"staff_id": "Табельный номер", "inst_id": "Код организации", "period": "Учебный год"}
 AREAS = ("staff", "ict", "innovation")
 TABLE_FONT_PT = 10
@@ -126,9 +117,9 @@ def _identification(
         ("Код организации", inst.inst_id),
         ("Полное наименование", inst.name),
         ("Краткое наименование", inst.short_name),
-        ("Тип организации", messages.inst_type_label(inst.inst_type)),
+        ("Тип организации", labels.inst_type_label(inst.inst_type)),
         ("Муниципалитет", inst.municipality),
-        ("Местность", messages.locality_label(inst.locality)),
+        ("Местность", labels.locality_label(inst.locality)),
         ("Адрес", inst.address or fmt.MISSING),
         ("Численность обучающихся (воспитанников)", pupils),
         ("Численность педагогических работников", fmt.value(_value_of(profile, "STAFF_COUNT"), "чел.")),
@@ -181,7 +172,7 @@ def _comparison(
         part = profile[profile["area"] == area]
         if part.empty:
             continue
-        name = messages.AREA_NAMES[area]
+        name = area_names()[area]
         doc.heading(f"2.{number}. {name}", level=2)
         table = cc.profile_table(part)
         doc.table(
@@ -249,7 +240,7 @@ def _trends(
             continue
         doc.table(
             trend_table(trends, catalog, area_codes, shown),
-            caption=f"{messages.AREA_NAMES[area]}: значения по учебным годам",
+            caption=f"{area_names()[area]}: значения по учебным годам",
             font_pt=9,
         )
     key = catalog[catalog["key_indicator"] & catalog["direction"].isin(["up", "down"])]
@@ -324,8 +315,8 @@ def _quality(doc: dx.DocxReport, quality: compare.DataQuality, period: str) -> N
             {
                 "Дата загрузки": [fmt.date(x) for x in loads["loaded_at"]],
                 "Файл": loads["source_file"],
-                "Набор данных": loads["dataset"].map(lambda d: DATASET_NAMES.get(d, d)),
-                "Итог загрузки файла": loads["status"].map(lambda s: STATUS_NAMES.get(s, s)),
+                "Набор данных": loads["dataset"].map(lambda d: names.DATASET_DOCUMENT_NAMES.get(d, d)),
+                "Итог загрузки файла": loads["status"].map(lambda s: names.LOAD_STATUS_NAMES.get(s, s)),
                 "Строк организации загружено": loads["rows_loaded"],
                 "Строк организации в карантине": loads["rows_quarantined"],
             }
@@ -343,7 +334,7 @@ def _quality(doc: dx.DocxReport, quality: compare.DataQuality, period: str) -> N
     else:
         frame = pd.DataFrame(
             {
-                "Набор данных": quarantine["dataset"].map(lambda d: DATASET_NAMES.get(d, d)),
+                "Набор данных": quarantine["dataset"].map(lambda d: names.DATASET_DOCUMENT_NAMES.get(d, d)),
                 "Столбец": quarantine["column_name"].map(
                     lambda c: COLUMN_LABELS.get(c, c) if c else fmt.MISSING
                 ),
@@ -391,7 +382,7 @@ def bullet_png(part: pd.DataFrame, inst_label: str, inst_type: str) -> bytes | N
     height = 0.95 * n + 2.2
     fig = _new_figure(height)
     ax = fig.add_axes((0.42, 1.2 / height, 0.45, 1 - 1.8 / height))
-    colour = cc.charts.TYPE_COLORS.get(inst_type, dx.PALETTE[0])
+    colour = palette.TYPE_COLORS.get(inst_type, dx.PALETTE[0])
     labels = []
     for i, row in enumerate(data.to_dict("records")):
         y = n - 1 - i
@@ -412,7 +403,7 @@ def bullet_png(part: pd.DataFrame, inst_label: str, inst_type: str) -> bytes | N
             ax.plot([x(row["benchmark"])], [y], marker="|", markersize=13, markeredgewidth=2, color="black",
                     linestyle="none", zorder=4, label=cc.LEGEND["median"])  # fmt: skip
         if not fmt.is_missing(row["type_value"]):
-            ax.plot([x(row["type_value"])], [y], marker="D", markersize=5, color=cc.charts.MUNICIPALITY_COLOR,
+            ax.plot([x(row["type_value"])], [y], marker="D", markersize=5, color=palette.MUNICIPALITY_COLOR,
                     linestyle="none", zorder=5, label=cc.LEGEND["city_type"])  # fmt: skip
         if not fmt.is_missing(row["value"]):
             ax.plot([x(row["value"])], [y], marker="o", markersize=7, color=colour, linestyle="none", zorder=6,

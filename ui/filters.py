@@ -16,8 +16,9 @@ import pandas as pd
 import streamlit as st
 
 from auth.identity import User
-from pages.ui import data, messages
-from pages.ui.data import Context
+from ui import data, messages
+from ui.data import Context
+from warehouse import queries
 from warehouse.queries import INST_TYPES, Scope
 
 PARAMS = ("period", "mun", "type", "inst")
@@ -154,7 +155,7 @@ def _registry_lists(
     """What the sidebar needs from the registry, computed once per warehouse version and filter (a country
     registry has 40,000 institutions): inst_id → (municipality, type), the municipalities, and the
     institution options of the chosen municipality and type."""
-    institutions = data.cached_query("list_institutions", db_path, version, user)
+    institutions = data.cached_call(queries.list_institutions, db_path, version, user)
     ids = institutions["inst_id"].astype(str).tolist()
     membership = dict(
         zip(
@@ -229,7 +230,7 @@ def _select(
 def sidebar_filters(ctx: Context, *, institution: bool = True) -> Selection:
     """Render the filters in the sidebar and return what the page should show."""
     periods = list(ctx.state.periods)
-    institutions = ctx.q("list_institutions")
+    institutions = ctx.q(queries.list_institutions)
     sel = resolve(st.query_params.to_dict(), st.session_state.get(STORE_KEY, {}), periods, institutions)
     membership, muns, options = _registry_lists(
         ctx.db_path, ctx.version, ctx.user, sel.municipality, sel.inst_type

@@ -14,10 +14,10 @@ from collections.abc import Mapping, Sequence
 import pandas as pd
 import plotly.graph_objects as go
 
-from pages.ui import fmt, messages
+from ru import fmt
+from ru.palette import MUNICIPALITY_COLOR, TYPE_COLORS
+from ui import messages
 
-TYPE_COLORS = {"school": "#3366CC", "preschool": "#F28E2B", "additional": "#59A14F"}
-MUNICIPALITY_COLOR = "#7F7F7F"
 SCOPE_COLOR = "#333333"
 TARGET_COLOR = "#D62728"
 GENDER_COLORS = {"М": "#4C78A8", "Ж": "#E45756"}

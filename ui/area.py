@@ -6,7 +6,9 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from pages.ui import dq_widgets, filters, messages, views, widgets
+from ui import dq_widgets, filters, messages, widgets
+from ui.views import tables as views
+from warehouse import queries
 
 
 class AreaPage(NamedTuple):
@@ -28,19 +30,19 @@ def start(area: str) -> AreaPage:
     """Lay out the page's title and filters and read what every area page needs."""
     ctx = widgets.start(messages.PAGE_TITLES[area])
     sel = filters.sidebar_filters(ctx)
-    catalog = views.Catalog(ctx.q("indicator_catalog"))
+    catalog = views.Catalog(ctx.q(queries.indicator_catalog))
     badges = dq_widgets.kpi_badges(ctx, sel, catalog)
     codes = catalog.area_codes(area)
     where = views.scope_label(sel.municipality)
-    institutions = ctx.q("list_institutions")
+    institutions = ctx.q(queries.list_institutions)
     inst_name = (
         str(institutions.loc[institutions["inst_id"] == sel.inst_id, "short_name"].iloc[0])
         if sel.inst_id
         else None
     )
     previous = views.previous_period(ctx.state.periods, sel.period)
-    scope_series = ctx.q("aggregate_series", codes, sel.municipality, sel.inst_type)
-    series = ctx.q("institution_series", sel.inst_id, codes) if sel.inst_id else scope_series
+    scope_series = ctx.q(queries.aggregate_series, codes, sel.municipality, sel.inst_type)
+    series = ctx.q(queries.institution_series, sel.inst_id, codes) if sel.inst_id else scope_series
     return AreaPage(
         ctx, sel, catalog, badges, codes, where, institutions, inst_name, inst_name or where, previous,
         scope_series, series,

@@ -11,10 +11,12 @@ from typing import Any
 import plotly.graph_objects as go
 import streamlit as st
 
-from pages.ui import charts, export, fmt, messages, safe
-from pages.ui.data import Context, context, require_router
-from pages.ui.quality import Badge
-from pages.ui.views import Kpi, Table
+from ru import fmt
+from ui import messages
+from ui.data import Context, context, require_router
+from ui.views import charts, export, safe
+from ui.views.quality import Badge
+from ui.views.tables import Kpi, Table
 
 PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
 
@@ -38,7 +40,7 @@ def kpi_row(cards: Sequence[Kpi], per_row: int = 4, badges: Mapping[str, Badge] 
     """KPI cards: the indicator's full name (with its formula in the tooltip), the value, the change
     against last year coloured by the indicator's direction, a sparkline, and the target or the scope's
     value beneath; and, when the value is built on incomplete data, a badge linking to the quality page
-    (`badges` by indicator code, pages.ui.dq_widgets.kpi_badges)."""
+    (`badges` by indicator code, ui.dq_widgets.kpi_badges)."""
     for start_at in range(0, len(cards), per_row):
         cols = st.columns(per_row)
         for col, card in zip(cols, cards[start_at : start_at + per_row], strict=False):
@@ -68,7 +70,7 @@ def incomplete_badge(badge: Badge) -> None:
     """«данные неполные: 3 из 30 организаций не представили сведения» (who exactly — in the tooltip) and a
     link to the quality page for the same period and scope. The sentence is a caption, not the link's label:
     a link's label does not wrap and would be cut in a narrow card."""
-    # counts only in the text; the names in the tooltip are escaped where it is written (pages.ui.quality)
+    # counts only in the text; the names in the tooltip are escaped where it is written (ui.views.quality)
     st.caption(f":orange[:material/warning: {badge.text}]", help=badge.help)
     st.page_link(
         "pages/quality.py",
@@ -95,7 +97,7 @@ def _figure(name: str, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...
 
 
 class _Figures:
-    """`figures.trend(...)`: a chart builder of pages.ui.charts whose result is cached by its arguments
+    """`figures.trend(...)`: a chart builder of ui.views.charts whose result is cached by its arguments
     (building a plotly figure costs more than the queries behind it)."""
 
     def __getattr__(self, name: str) -> Callable[..., dict[str, Any]]:
@@ -112,7 +114,7 @@ figures = _Figures()
 
 
 def chart(fig: go.Figure | dict[str, Any], key: str, missing: Sequence[str] = ()) -> None:
-    """A plotly chart whose every text (names from files among them) shows literally (pages.ui.safe)."""
+    """A plotly chart whose every text (names from files among them) shows literally (ui.views.safe)."""
     spec = safe.figure(fig.to_dict() if isinstance(fig, go.Figure) else fig)
     # Streamlit refuses a dict without traces (an empty chart says so itself); a Figure it takes
     st.plotly_chart(spec if spec.get("data") else go.Figure(spec), key=key, config=PLOTLY_CONFIG)

@@ -2,7 +2,22 @@
 
 from __future__ import annotations
 
-from etl import contract
+from etl import labels
+from etl.labels import (  # the contract's codes in Russian, re-exported for the pages
+    activity_label as activity_label,
+)
+from etl.labels import (
+    category_label as category_label,
+)
+from etl.labels import (
+    level_label as level_label,
+)
+from etl.labels import (
+    locality_label as locality_label,
+)
+from etl.labels import (
+    position_label as position_label,
+)
 
 APP_TITLE = "Мониторинг качества образования"
 
@@ -21,7 +36,7 @@ DEMO_NOTICE = (
     "администратора: `python -m etl users add ИМЯ --role admin`."
 )
 
-# signing in (pages/ui/auth.py)
+# signing in (ui/auth.py)
 LOGIN_TITLE = "Вход"
 LOGIN_INTRO = "Войдите, чтобы открыть мониторинг. Имя пользователя и пароль выдаёт администратор системы."
 LOGIN_NAME = "Имя пользователя"
@@ -93,7 +108,6 @@ REGION = "Регион"
 REGION_TOTAL = "Итого по региону"
 TOTAL_FOR = "Итого: {name}"
 
-AREA_NAMES = {"staff": "Кадры", "ict": "Информатизация", "innovation": "Инновационная деятельность"}
 DIRECTIONS = {
     "up": "чем выше, тем лучше",
     "down": "чем ниже, тем лучше",
@@ -102,29 +116,10 @@ DIRECTIONS = {
 
 
 def inst_type_label(code: str | None) -> str:
+    """«Общеобразовательная организация», or «Все типы» for no type (a filter's first choice)."""
     if not code or code == "all":
         return ALL_TYPES
-    return contract.label_ru(contract.INST_TYPES, code).capitalize()
-
-
-def locality_label(code: str) -> str:
-    return contract.label_ru(contract.LOCALITIES, code).capitalize()
-
-
-def position_label(code: str) -> str:
-    return contract.label_ru(contract.POSITIONS, code).capitalize()
-
-
-def category_label(code: str) -> str:
-    return contract.label_ru(contract.CATEGORIES, code).capitalize()
-
-
-def level_label(code: str) -> str:
-    return contract.label_ru(contract.LEVELS, code).capitalize()
-
-
-def activity_label(code: str) -> str:
-    return contract.label_ru(contract.ACTIVITY_TYPES, code).capitalize()
+    return labels.inst_type_label(code)
 
 
 # structure groups of the staff page, in display order
@@ -202,12 +197,6 @@ MUNICIPALITY_LEGEND = "Муниципалитеты"
 
 
 # ----------------------------------------------------------------------------------------- data quality
-DATASET_NAMES = {
-    "institutions": "Справочник организаций",
-    "staff": "Кадры",
-    "ict": "Информатизация",
-    "innovation": "Инновации",
-}
 # a dataset's status for an institution and period (warehouse.quality)
 STATUS_NAMES = {
     "complete": "представлены",
@@ -222,45 +211,7 @@ STATUS_LEGEND = (
 )
 # short type names for narrow tables
 INST_TYPE_SHORT = {"school": "Школа", "preschool": "Детский сад", "additional": "Доп. образование"}
-LOAD_STATUS_NAMES = {
-    "loaded": "загружен полностью",
-    "partial": "загружен частично",
-    "rejected": "отклонён",
-    "duplicate": "повторная загрузка, без изменений",
-}
 SCORE_BANDS = {"good": "хорошее", "fair": "требует внимания", "poor": "низкое"}
-# short names of the loader's rules (the full explanation is in each quarantined row's message)
-RULE_NAMES = {
-    "required": "Обязательное поле не заполнено",
-    "allowed_values": "Недопустимое значение",
-    "format_date": "Неверная дата",
-    "format_bool": "Ожидается «да» или «нет»",
-    "format_integer": "Ожидается целое число",
-    "format_number": "Ожидается число",
-    "format_period": "Неверный учебный год",
-    "unknown_institution": "Организации нет в справочнике",
-    "foreign_institution": "Строка другой организации",
-    "duplicate_key": "Повтор ключа",
-    "inst_id_format": "Неверный код организации",
-    "age_range": "Возраст вне 16–90 лет",
-    "category_date_required": "Нет даты присвоения категории",
-    "date_after_report": "Дата позже даты среза",
-    "date_too_early": "Слишком ранняя дата",
-    "experience_vs_age": "Стаж больше возможного по возрасту",
-    "total_vs_ped_experience": "Общий стаж меньше педагогического",
-    "non_negative": "Отрицательное значение",
-    "students_positive": "Численность обучающихся не больше нуля",
-    "learning_le_total": "Учебных ПК больше, чем всех",
-    "internet_le_total": "ПК с Интернетом больше, чем всех",
-    "learning_internet_le_learning": "Учебных ПК с Интернетом больше, чем учебных",
-    "learning_internet_le_internet": "Учебных ПК с Интернетом больше, чем ПК с Интернетом",
-    "workstation_le_classrooms": "Кабинетов с АРМ больше, чем кабинетов",
-    "speed_range": "Скорость вне 0–10 000 Мбит/с",
-    "participants_positive": "Участников меньше одного",
-    "result_required": "Не указан результат конкурса",
-    "result_not_applicable": "Результат указан не для конкурса",
-    "file": "Файл отклонён",
-}
 WARNING_NAMES = {
     "missing_submission": "Сведения не представлены",
     "yoy_change": "Резкое изменение к прошлому году",

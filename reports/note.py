@@ -11,7 +11,7 @@ people due for training and attestation when the user may see names.
 
 Every number in the text is a `Num`: its printed form and a `Ref` saying which mart value (or which count)
 it is, so that tests can recompute each one from the warehouse. Values are printed by the dashboards'
-formats (pages/ui/fmt.py); numerals agree with their nouns through etl/russian.py. The data comes through the
+formats (ru/fmt.py); numerals agree with their nouns through reports/russian.py. The data comes through the
 dashboards' query layer (warehouse/queries.py) and warehouse/note_queries.py, with the user passed down:
 person-level lists are restricted there, and a director may write a note on their own institution only.
 """
@@ -29,9 +29,9 @@ import pandas as pd
 
 from auth.identity import User
 from etl import contract
-from etl import docx_builder as dx
-from etl import russian as ru
-from pages.ui import fmt
+from reports import docx_builder as dx
+from reports import russian as ru
+from ru import fmt
 from warehouse import catalog as cat
 from warehouse import note_queries as nq
 from warehouse import queries as q
@@ -53,7 +53,7 @@ AREA_TOPIC_NOMN = {
     "ict": "информатизация",
     "innovation": "инновационная деятельность",
 }
-# the noun phrase of each institution type, in the dictionary form (inflected by etl/russian.py)
+# the noun phrase of each institution type, in the dictionary form (inflected by reports/russian.py)
 TYPE_PHRASE = {
     "school": "общеобразовательная организация",
     "preschool": "дошкольная образовательная организация",
@@ -1699,7 +1699,7 @@ def build_note_model(
 
 
 def render_docx(note: Note) -> bytes:
-    """The note as a DOCX document (A4, Times New Roman, Russian formats; see etl/docx_builder.py)."""
+    """The note as a DOCX document (A4, Times New Roman, Russian formats; see reports/docx_builder.py)."""
     doc = dx.DocxReport(
         title=f"{note.title.capitalize()} {note.subtitle}", author=note.organisation, subject=note.scope_label
     )

@@ -1,10 +1,8 @@
 """Streamlit pieces of the data pages and the KPI badges: the start of a page that works before any
-indicator exists, cached calls of warehouse.quality, the badges of a dashboard's KPI cards, and the
+indicator exists, the badges of a dashboard's KPI cards, and the
 colour-coded completeness matrix with its Excel download.
 
-Results are cached like pages.ui.data's: keyed only by the arguments — the query's name (from
-warehouse.quality's allow-list), the database path, the file's version (it changes when a load publishes a
-new warehouse), the user and the filters.
+Its queries go through the pages' one cache (ui.data.cached_call, as `ctx.q(quality.completeness, …)`).
 """
 
 from __future__ import annotations
@@ -14,40 +12,15 @@ from typing import Any
 
 import streamlit as st
 
-from auth.identity import User
-from pages.ui import export, messages, safe
-from pages.ui import quality as views
-from pages.ui.data import Context, context, require_router
-from pages.ui.filters import Selection
-from pages.ui.views import Catalog
+from ui import messages
+from ui.data import Context, context, require_router
+from ui.filters import Selection
+from ui.views import export, safe
+from ui.views import quality as views
+from ui.views.tables import Catalog
 from warehouse import quality
 
 QUALITY_PAGE = "pages/quality.py"
-
-
-@st.cache_data(show_spinner=False, max_entries=1024)
-def _cached(
-    name: str,
-    db_path: str,
-    version: tuple[int, int] | None,
-    user: User,
-    args: tuple[Any, ...],
-    kwargs: tuple[tuple[str, Any], ...],
-) -> Any:
-    return quality.QUERIES[name](db_path, user, *args, **dict(kwargs))
-
-
-def _freeze(value: Any) -> Any:
-    return tuple(value) if isinstance(value, list | set) else value
-
-
-def q(ctx: Context, name: str, *args: Any, **kwargs: Any) -> Any:
-    """Call data-quality query `name` with this context's warehouse and user, cached."""
-    if name not in quality.QUERIES:
-        raise KeyError(name)
-    frozen_args = tuple(_freeze(a) for a in args)
-    frozen_kwargs = tuple(sorted((k, _freeze(v)) for k, v in kwargs.items()))
-    return _cached(name, ctx.db_path, ctx.version, ctx.user, frozen_args, frozen_kwargs)
 
 
 def start(title: str) -> Context:
@@ -64,7 +37,7 @@ def start(title: str) -> Context:
 
 def kpi_badges(ctx: Context, sel: Selection, catalog: Catalog) -> dict[str, views.Badge]:
     """The badges of a dashboard's KPI cards for the selected period and scope (by indicator code)."""
-    gaps = q(ctx, "submission_gaps", sel.period, sel.municipality, sel.inst_type, sel.inst_id)
+    gaps = ctx.q(quality.submission_gaps, sel.period, sel.municipality, sel.inst_type, sel.inst_id)
     params = {k: v for k, v in sel.params().items() if k != "inst"}
     codes = [str(c) for c in catalog.frame["indicator_code"]]
     return views.kpi_badges(catalog, codes, gaps, params)

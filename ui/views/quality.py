@@ -1,7 +1,7 @@
 """What the «Загрузка данных» and «Качество данных» pages and the KPI badges show, shaped from
 warehouse.quality's frames (no Streamlit here: tests call these).
 
-Russian headers and labels come from pages.ui.messages and the data contract (etl.contract: column headers
+Russian headers and labels come from ui.messages and the data contract (etl.contract: column headers
 as the templates print them); numbers are not rounded here.
 """
 
@@ -17,8 +17,10 @@ import pandas as pd
 
 from etl import messages as etl_messages
 from etl.contract import DATASETS as CONTRACT
-from pages.ui import fmt, messages, safe
-from pages.ui.views import Catalog, Table
+from ru import fmt, labels
+from ui import messages
+from ui.views import safe
+from ui.views.tables import Catalog, Table
 from warehouse.catalog import indicator as catalog_entry
 from warehouse.quality import REQUIRED_DATASETS, SUBMITTED, WARNING_PENALTY, Gaps
 
@@ -27,12 +29,12 @@ from warehouse.quality import REQUIRED_DATASETS, SUBMITTED, WARNING_PENALTY, Gap
 def dataset_name(code: Any) -> str:
     if fmt.is_missing(code):
         return fmt.MISSING
-    return messages.DATASET_NAMES.get(str(code), str(code))
+    return labels.DATASET_NAMES.get(str(code), str(code))
 
 
 def rule_name(code: Any) -> str:
     code = str(code)
-    return messages.RULE_NAMES.get(code) or messages.WARNING_NAMES.get(code) or code
+    return labels.RULE_NAMES.get(code) or messages.WARNING_NAMES.get(code) or code
 
 
 def column_header(dataset: Any, column: Any) -> str:
@@ -131,7 +133,7 @@ class Matrix:
 def completeness_matrix(long: pd.DataFrame, *, with_municipality: bool = True) -> Matrix:
     """Institutions × datasets: rows with a problem first (missing, then partly quarantined), then by name.
     `with_municipality=False` leaves the municipality column out (a warehouse of one municipality)."""
-    headers = {d: messages.DATASET_NAMES[d] for d in ("staff", "ict", "innovation")}
+    headers = {d: labels.DATASET_NAMES[d] for d in ("staff", "ict", "innovation")}
     headers["innovation"] += " (справочно)"
     if long.empty:
         cols = ["Организация", "Тип", "Муниципалитет", *headers.values(), COMPLETE_COLUMN]
@@ -219,7 +221,7 @@ def score_table(scores: pd.DataFrame, *, with_municipality: bool = True) -> Tabl
             "Предупреждений": (scores["staff_warnings"] + scores["ict_warnings"]).astype("float64"),
             "Не представлены": [
                 ", ".join(
-                    messages.DATASET_NAMES[d].lower()
+                    labels.DATASET_NAMES[d].lower()
                     for d in REQUIRED_DATASETS
                     if str(r[f"{d}_status"]) not in SUBMITTED
                 )
@@ -345,7 +347,7 @@ def load_log_table(frame: pd.DataFrame) -> Table:
             "Дата и время": frame["loaded_at"].map(timestamp),
             "Файл": frame["source_file"],
             "Набор данных": frame["dataset"].map(dataset_name),
-            "Итог": frame["status"].map(lambda s: messages.LOAD_STATUS_NAMES.get(str(s), str(s))),
+            "Итог": frame["status"].map(lambda s: labels.LOAD_STATUS_NAMES.get(str(s), str(s))),
             "Прочитано строк": frame["rows_read"].astype("float64"),
             "Загружено": frame["rows_loaded"].astype("float64"),
             "В карантине": frame["rows_quarantined"].astype("float64"),
@@ -364,7 +366,7 @@ def file_summary(results: Sequence[Any]) -> Table:
         {
             "Файл": [f.source_file for f in results],
             "Набор данных": [dataset_name(f.dataset) for f in results],
-            "Итог": [messages.LOAD_STATUS_NAMES.get(f.status, f.status) for f in results],
+            "Итог": [labels.LOAD_STATUS_NAMES.get(f.status, f.status) for f in results],
             "Прочитано строк": [float(f.rows_read) for f in results],
             "Загружено": [float(f.rows_loaded) for f in results],
             "В карантине": [float(f.rows_quarantined) for f in results],
@@ -469,7 +471,7 @@ class FileProgress:
         """After the load: every file done, labelled with its outcome."""
         outcome: dict[str, list[str]] = {}
         for f in results:
-            outcome.setdefault(f.source_file, []).append(messages.LOAD_STATUS_NAMES.get(f.status, f.status))
+            outcome.setdefault(f.source_file, []).append(labels.LOAD_STATUS_NAMES.get(f.status, f.status))
         for i, name in enumerate(self.names):
             texts = outcome.get(name) or [messages.UPLOAD_FILE_DONE]
             self.files[i] = (1.0, texts.pop(0) if len(texts) > 1 else texts[0])
@@ -566,7 +568,7 @@ def completeness_by_municipality(long: pd.DataFrame) -> Table:
                 "Представили все обязательные сведения": float(s.complete),
                 "Доля представивших, %": s.share,
                 **{
-                    f"Не представили: {messages.DATASET_NAMES[d].lower()}": float(s.missing.get(d, 0))
+                    f"Не представили: {labels.DATASET_NAMES[d].lower()}": float(s.missing.get(d, 0))
                     for d in REQUIRED_DATASETS
                 },
             }

@@ -10,19 +10,22 @@ from ui.views import tables as views
 from warehouse import queries
 
 page = area.start("ict")
-ctx, sel, catalog, badges, codes, where, institutions, inst_name, subject, previous, scope_series, series = (
-    page
-)
-kpi_codes = catalog.key_codes("ict")
+kpi_codes = page.data.catalog.key_codes("ict")
 area.kpi_row(page, kpi_codes)
 
-if sel.by == "municipality":
-    long = ctx.q(queries.municipality_values, sel.period, codes, sel.inst_type)
+if page.sel.by == "municipality":
+    long = page.ctx.q(queries.municipality_values, page.sel.period, page.data.codes, page.sel.inst_type)
     unit_word = "муниципалитетам"
 else:
-    long = ctx.q(queries.institution_values, sel.period, codes, sel.municipality, sel.inst_type)
+    long = page.ctx.q(
+        queries.institution_values,
+        page.sel.period,
+        page.data.codes,
+        page.sel.municipality,
+        page.sel.inst_type,
+    )
     unit_word = "организациям"
-current = scope_series[scope_series["period"] == sel.period]
+current = page.data.scope_series[page.data.scope_series["period"] == page.sel.period]
 
 
 def scope_value(code: str) -> float | None:
@@ -32,15 +35,15 @@ def scope_value(code: str) -> float | None:
 
 def unit_bars(code: str, key: str, title: str) -> None:
     """Bars of one indicator by institution or municipality (the weakest ones when there are too many)."""
-    info = catalog.info(code)
-    data, missing = views.values_for_chart(long, code, by=sel.by)
+    info = page.data.catalog.info(code)
+    data, missing = views.values_for_chart(long, code, by=page.sel.by)
     shown, total = views.weakest(data, str(info.get("direction")))
     fig = widgets.figures.bars_by_unit(
         shown,
-        views.title(title, sel.period, where),
+        views.title(title, page.sel.period, page.where),
         info["unit"],
         scope_value=scope_value(code),
-        scope_label=where,
+        scope_label=page.where,
         target=info["target"],
     )
     widgets.chart(fig, key=key, missing=missing)
@@ -48,11 +51,11 @@ def unit_bars(code: str, key: str, title: str) -> None:
         st.caption(messages.CHART_WEAKEST.format(shown=len(shown), total=fmt.integer(total)))
 
 
-pc = catalog.info("ICT_PC_LEARNING_PER_100")
+pc = page.data.catalog.info("ICT_PC_LEARNING_PER_100")
 unit_bars("ICT_PC_LEARNING_PER_100", "ict_pc", f"{pc['name_ru']} по {unit_word}")
 
-ict = ctx.q(queries.ict_institutions, sel.scope)
-settings = ctx.q(queries.methodology_settings)
+ict = page.ctx.q(queries.ict_institutions, page.sel.scope)
+settings = page.ctx.q(queries.methodology_settings)
 targets = {
     "urban": float(settings["speed_target_urban_mbps"]),
     "rural": float(settings["speed_target_rural_mbps"]),
@@ -62,7 +65,7 @@ left, right = st.columns([3, 2])
 with left:
     speed = ict.rename(columns={"short_name": "label"})[["label", "locality", "internet_speed_mbps"]]
     fig = widgets.figures.speed_by_locality(
-        speed, views.title("Скорость Интернета по местности, Мбит/с", sel.period, where), targets
+        speed, views.title("Скорость Интернета по местности, Мбит/с", page.sel.period, page.where), targets
     )
     widgets.chart(
         fig,
@@ -75,9 +78,9 @@ with right:
     widgets.table(
         views.speed_summary(ict, targets),
         key="ict_speed_table",
-        title=views.title("Достижение целевой скорости", sel.period, where),
+        title=views.title("Достижение целевой скорости", page.sel.period, page.where),
         file_stem="skorost",
-        period=sel.period,
+        period=page.sel.period,
     )
 
 st.subheader("Оснащённость")
@@ -87,14 +90,16 @@ for col, code, key in (
     (right, "ICT_INTERACTIVE_PER_100", "ict_boards"),
 ):
     with col:
-        unit_bars(code, key, str(catalog.info(code)["name_ru"]))
+        unit_bars(code, key, str(page.data.catalog.info(code)["name_ru"]))
 
 st.subheader("Индекс ИКТ-готовности")
-rows, total_rows, missing = views.readiness_rows(ict, by=sel.by)
+rows, total_rows, missing = views.readiness_rows(ict, by=page.sel.by)
 fig = widgets.figures.heatmap(
     rows,
     views.title(
-        f"Компоненты индекса ИКТ-готовности по {unit_word} (0 — нет, 1 — полностью)", sel.period, where
+        f"Компоненты индекса ИКТ-готовности по {unit_word} (0 — нет, 1 — полностью)",
+        page.sel.period,
+        page.where,
     ),
     messages.COMPONENTS,
 )
@@ -113,39 +118,48 @@ trend_codes = [
     "ICT_EJOURNAL",
     "ICT_DISTANCE",
 ]
-trend_codes = [c for c in trend_codes if c in codes]
-subject = inst_name or where
+trend_codes = [c for c in trend_codes if c in page.data.codes]
 left, right = st.columns(2)
 with left:
     fig = widgets.figures.trend(
-        views.series_frame(series, catalog, trend_codes), f"Доли, % — {subject}, по годам", "%", target=100.0
+        views.series_frame(page.data.series, page.data.catalog, trend_codes),
+        f"Доли, % — {page.subject}, по годам",
+        "%",
+        target=100.0,
     )
     widgets.chart(fig, key="ict_trend_shares")
 with right:
     per100 = [
         c
         for c in ("ICT_PC_LEARNING_PER_100", "ICT_PC_LEARNING_INTERNET_PER_100", "ICT_INTERACTIVE_PER_100")
-        if c in codes
+        if c in page.data.codes
     ]
     fig = widgets.figures.trend(
-        views.series_frame(series, catalog, per100), f"На 100 обучающихся — {subject}, по годам", "ед."
+        views.series_frame(page.data.series, page.data.catalog, per100),
+        f"На 100 обучающихся — {page.subject}, по годам",
+        "ед.",
     )
     widgets.chart(fig, key="ict_trend_per100")
 fig = widgets.figures.trend(
-    views.series_frame(series, catalog, ["ICT_READINESS_INDEX"]),
-    f"Индекс ИКТ-готовности — {subject}, по годам",
+    views.series_frame(page.data.series, page.data.catalog, ["ICT_READINESS_INDEX"]),
+    f"Индекс ИКТ-готовности — {page.subject}, по годам",
     "балл",
 )
 widgets.chart(fig, key="ict_trend_index")
 
 tbl = views.indicator_table(
-    long, catalog, codes, by=sel.by, total=current, total_label=views.total_label(sel.municipality)
+    long,
+    page.data.catalog,
+    page.data.codes,
+    by=page.sel.by,
+    total=current,
+    total_label=views.total_label(page.sel.municipality),
 )
 widgets.table(
     tbl,
     key="ict_table",
-    title=views.title("Показатели информатизации", sel.period, where),
+    title=views.title("Показатели информатизации", page.sel.period, page.where),
     file_stem="informatizaciya",
-    period=sel.period,
+    period=page.sel.period,
 )
 widgets.catalog_link()

@@ -10,22 +10,21 @@ from ui.views import tables as views
 from warehouse import queries
 
 page = area.start("innovation")
-ctx, sel, catalog, badges, codes, where, institutions, inst_name, subject, previous, scope_series, series = (
-    page
-)
-kpi_codes = catalog.key_codes("innovation") + [c for c in ("INNO_SITES", "INNO_PROJECTS") if c in codes]
+kpi_codes = page.data.catalog.key_codes("innovation") + [
+    c for c in ("INNO_SITES", "INNO_PROJECTS") if c in page.data.codes
+]
 area.kpi_row(page, kpi_codes)
 
 st.subheader("Инновационные площадки")
-sites = ctx.q(queries.innovation_sites, sel.scope)
-site_rows, site_labels = views.sites_frame(sites, by="institution" if sel.inst_id else sel.by)
-unit_word = "муниципалитетам" if sel.by == "municipality" and not sel.inst_id else "организациям"
+sites = page.ctx.q(queries.innovation_sites, page.sel.scope)
+site_rows, site_labels = views.sites_frame(sites, by="institution" if page.sel.inst_id else page.sel.by)
+unit_word = "муниципалитетам" if page.sel.by == "municipality" and not page.sel.inst_id else "организациям"
 if site_rows.empty:
-    st.caption(safe.md(f"Инновационных площадок в {sel.period} уч. г. нет ({subject})."))
+    st.caption(safe.md(f"Инновационных площадок в {page.sel.period} уч. г. нет ({page.subject})."))
 else:
     fig = widgets.figures.grouped_bars(
         site_rows,
-        views.title(f"Инновационные площадки по уровню и {unit_word}", sel.period, subject),
+        views.title(f"Инновационные площадки по уровню и {unit_word}", page.sel.period, page.subject),
         x="label",
         series="level",
         value="sites",
@@ -42,15 +41,17 @@ else:
         st.caption(messages.CHART_MOST_SITES.format(shown=shown, total=fmt.integer(site_labels)))
 
 st.subheader("Проекты, мероприятия, публикации")
-period_codes = [c for c in ("INNO_PROJECTS", "INNO_EVENTS", "INNO_PUBLICATIONS", "INNO_SITES") if c in codes]
-by_period = series[series["indicator_code"].isin(period_codes)]
+period_codes = [
+    c for c in ("INNO_PROJECTS", "INNO_EVENTS", "INNO_PUBLICATIONS", "INNO_SITES") if c in page.data.codes
+]
+by_period = page.data.series[page.data.series["indicator_code"].isin(period_codes)]
 fig = widgets.figures.grouped_bars(
     by_period,
-    f"Инновационная и методическая деятельность — {subject}, по годам",
+    f"Инновационная и методическая деятельность — {page.subject}, по годам",
     x="period",
     series="indicator_code",
     value="value",
-    series_labels={c: catalog.info(c)["name_ru"] for c in period_codes},
+    series_labels={c: page.data.catalog.info(c)["name_ru"] for c in period_codes},
     colors=dict(zip(period_codes, charts.SERIES_COLORS, strict=False)),
     x_order=sorted(set(by_period["period"])),
     unit="ед.",
@@ -58,13 +59,13 @@ fig = widgets.figures.grouped_bars(
 widgets.chart(fig, key="inno_periods")
 
 st.subheader("Конкурсы и олимпиады")
-contests = ctx.q(queries.innovation_contests, sel.scope)
+contests = page.ctx.q(queries.innovation_contests, page.sel.scope)
 left, right = st.columns(2)
 for col, kind in ((left, "staff_contest"), (right, "student_contest")):
     with col:
         data = views.contests_frame(contests, kind)
         title = views.title(
-            messages.CONTEST_TITLES[kind] + ": участники, победители и призёры", sel.period, subject
+            messages.CONTEST_TITLES[kind] + ": участники, победители и призёры", page.sel.period, page.subject
         )
         if data.empty:
             st.markdown(f"**{safe.md(title)}**")
@@ -88,12 +89,12 @@ st.caption(
     "Число записей об инновационной и методической деятельности за период (площадки, проекты, мероприятия, "
     "конкурсы, публикации) на 100 педагогических работников и на 100 обучающихся."
 )
-ranking = views.activity_ranking(ctx.q(queries.innovation_activity, sel.scope), by=sel.by)
+ranking = views.activity_ranking(page.ctx.q(queries.innovation_activity, page.sel.scope), by=page.sel.by)
 widgets.table(
     ranking,
     key="inno_ranking",
-    title=views.title("Рейтинг активности", sel.period, where),
+    title=views.title("Рейтинг активности", page.sel.period, page.where),
     file_stem="innovacii_reiting",
-    period=sel.period,
+    period=page.sel.period,
 )
 widgets.catalog_link()

@@ -20,11 +20,8 @@ def full_due_table(db_path: str, user: identity.User, scope: queries.Scope, kind
 
 
 page = area.start("staff")
-ctx, sel, catalog, badges, codes, where, institutions, inst_name, subject, previous, scope_series, series = (
-    page
-)
 head_codes = ["STAFF_COUNT", "STAFF_YOUNG_SPECIALISTS", "STAFF_ATTESTATION_DUE", "STAFF_TRAINING_DUE"]
-head_codes = [c for c in head_codes if c in codes]
+head_codes = [c for c in head_codes if c in page.data.codes]
 area.kpi_row(page, head_codes)
 
 tab_structure, tab_trends, tab_table, tab_due = st.tabs(
@@ -33,30 +30,34 @@ tab_structure, tab_trends, tab_table, tab_due = st.tabs(
 
 with tab_structure:
     st.caption(
-        safe.md(f"Педагогические работники (без внешних совместителей) — {subject}, {sel.period} уч. г.")
+        safe.md(
+            f"Педагогические работники (без внешних совместителей) — {page.subject}, {page.sel.period} уч. г."
+        )
     )
     left, right = st.columns(2)
     for col, dim in ((left, "category"), (right, "education")):
         with col:
-            data = ctx.q(queries.staff_structure, sel.scope, dim)
+            data = page.ctx.q(queries.staff_structure, page.sel.scope, dim)
             fig = widgets.figures.structure(
                 data,
-                views.title(messages.STAFF_GROUP_TITLES[dim], sel.period, subject),
+                views.title(messages.STAFF_GROUP_TITLES[dim], page.sel.period, page.subject),
                 messages.STAFF_GROUPS[dim],
             )
             widgets.chart(fig, key=f"structure_{dim}")
     left, right = st.columns(2)
     with left:
-        data = ctx.q(queries.staff_structure, sel.scope, "age_band", by_gender=True)
+        data = page.ctx.q(queries.staff_structure, page.sel.scope, "age_band", by_gender=True)
         fig = widgets.figures.age_pyramid(
-            data, views.title("Возраст и пол", sel.period, subject), messages.STAFF_GROUPS["age_band"]
+            data,
+            views.title("Возраст и пол", page.sel.period, page.subject),
+            messages.STAFF_GROUPS["age_band"],
         )
         widgets.chart(fig, key="structure_age")
     with right:
-        data = ctx.q(queries.staff_structure, sel.scope, "experience_band")
+        data = page.ctx.q(queries.staff_structure, page.sel.scope, "experience_band")
         fig = widgets.figures.structure(
             data,
-            views.title(messages.STAFF_GROUP_TITLES["experience_band"], sel.period, subject),
+            views.title(messages.STAFF_GROUP_TITLES["experience_band"], page.sel.period, page.subject),
             messages.STAFF_GROUPS["experience_band"],
         )
         widgets.chart(fig, key="structure_experience")
@@ -68,56 +69,71 @@ with tab_trends:
         ("Возраст и стаж", ["STAFF_UNDER_35", "STAFF_55_PLUS", "STAFF_EXP_UNDER_5", "STAFF_EXP_OVER_30"]),
     ]
     for i, (what, trend_codes) in enumerate(trend_sets):
-        trend_codes = [c for c in trend_codes if c in codes]
+        trend_codes = [c for c in trend_codes if c in page.data.codes]
         fig = widgets.figures.trend(
-            views.series_frame(series, catalog, trend_codes), f"{what} — {subject}, по годам", "%"
+            views.series_frame(page.data.series, page.data.catalog, trend_codes),
+            f"{what} — {page.subject}, по годам",
+            "%",
         )
         widgets.chart(fig, key=f"staff_trend_{i}")
-    if sel.inst_id:
+    if page.sel.inst_id:
         fig = widgets.figures.trend(
-            views.compare_frame(series, scope_series, "STAFF_CAT_ANY", inst_name or "", where),
-            f"Доля педагогов с высшей или первой категорией — {inst_name} и {where}, по годам",
+            views.compare_frame(
+                page.data.series, page.data.scope_series, "STAFF_CAT_ANY", page.inst_name or "", page.where
+            ),
+            f"Доля педагогов с высшей или первой категорией — {page.inst_name} и {page.where}, по годам",
             "%",
         )
         widgets.chart(fig, key="staff_trend_compare")
 
 with tab_table:
-    if sel.by == "municipality":
-        long = ctx.q(queries.municipality_values, sel.period, codes, sel.inst_type)
+    if page.sel.by == "municipality":
+        long = page.ctx.q(queries.municipality_values, page.sel.period, page.data.codes, page.sel.inst_type)
     else:
-        long = ctx.q(queries.institution_values, sel.period, codes, sel.municipality, sel.inst_type)
-    total = scope_series[scope_series["period"] == sel.period]
+        long = page.ctx.q(
+            queries.institution_values,
+            page.sel.period,
+            page.data.codes,
+            page.sel.municipality,
+            page.sel.inst_type,
+        )
+    total = page.data.scope_series[page.data.scope_series["period"] == page.sel.period]
     tbl = views.indicator_table(
-        long, catalog, codes, by=sel.by, total=total, total_label=views.total_label(sel.municipality)
+        long,
+        page.data.catalog,
+        page.data.codes,
+        by=page.sel.by,
+        total=total,
+        total_label=views.total_label(page.sel.municipality),
     )
     widgets.table(
         tbl,
         key="staff_table",
-        title=views.title("Кадровые показатели организаций", sel.period, where),
+        title=views.title("Кадровые показатели организаций", page.sel.period, page.where),
         file_stem="kadry",
-        period=sel.period,
+        period=page.sel.period,
     )
 
 with tab_due:
     st.caption(messages.PERSONAL_DATA_NOTE)
-    if ctx.user.person_scope:
+    if page.ctx.user.person_scope:
         st.caption("Показаны только работники вашей организации.")
-    settings = ctx.q(queries.methodology_settings)
+    settings = page.ctx.q(queries.methodology_settings)
     for kind in ("attestation", "training"):
-        total = ctx.q(queries.staff_due_count, sel.scope, kind)
-        title = views.title(messages.DUE_TITLES[kind], sel.period, subject)
+        total = page.ctx.q(queries.staff_due_count, page.sel.scope, kind)
+        title = views.title(messages.DUE_TITLES[kind], page.sel.period, page.subject)
         if not total:
             st.markdown(f"**{safe.md(title)}**")
             st.caption(messages.DUE_EMPTY)
             continue
         # the page shows the soonest DUE_SHOWN people; the Excel file is the whole list, read when clicked
         widgets.table(
-            views.due_table(ctx.q(queries.staff_due_list, sel.scope, kind, limit=DUE_SHOWN), kind),
+            views.due_table(page.ctx.q(queries.staff_due_list, page.sel.scope, kind, limit=DUE_SHOWN), kind),
             key=f"due_{kind}",
             title=f"{title}: {fmt.integer(total)} чел.",
             file_stem=kind,
-            period=sel.period,
-            full=functools.partial(full_due_table, ctx.db_path, ctx.user, sel.scope, kind),
+            period=page.sel.period,
+            full=functools.partial(full_due_table, page.ctx.db_path, page.ctx.user, page.sel.scope, kind),
             total_rows=total,
         )
 

@@ -4,26 +4,45 @@ KPI row."""
 
 from __future__ import annotations
 
-from typing import Any, NamedTuple
+from dataclasses import dataclass
+
+import pandas as pd
 
 from ui import dq_widgets, filters, messages, widgets
+from ui.data import Context
+from ui.filters import Selection
 from ui.views import tables as views
+from ui.views.quality import Badge
 from warehouse import queries
 
 
-class AreaPage(NamedTuple):
-    ctx: Any
-    sel: Any
+@dataclass(frozen=True)
+class AreaData:
+    """What the warehouse says about the area for the selection: the catalogue, its indicator codes, the KPI
+    badges and the indicator series of the scope (`series` is the chosen institution's when there is one)."""
+
     catalog: views.Catalog
-    badges: Any
     codes: list[str]
-    where: str
-    institutions: Any
-    inst_name: str | None
-    subject: str
-    previous: str | None
-    scope_series: Any
-    series: Any
+    badges: dict[str, Badge]
+    scope_series: pd.DataFrame
+    series: pd.DataFrame
+
+
+@dataclass(frozen=True)
+class AreaPage:
+    """An area page's start, read by name: `page.sel.period`, `page.data.series`, `page.subject`."""
+
+    ctx: Context
+    sel: Selection
+    data: AreaData
+    where: str  # the scope in words: «Все муниципалитеты», «г. Бор»
+    inst_name: str | None  # the chosen institution's short name
+    previous: str | None  # the period before the selected one, if the warehouse has it
+
+    @property
+    def subject(self) -> str:
+        """What the page is about: the chosen institution, else the scope."""
+        return self.inst_name or self.where
 
 
 def start(area: str) -> AreaPage:
@@ -31,35 +50,43 @@ def start(area: str) -> AreaPage:
     ctx = widgets.start(messages.PAGE_TITLES[area])
     sel = filters.sidebar_filters(ctx)
     catalog = views.Catalog(ctx.q(queries.indicator_catalog))
-    badges = dq_widgets.kpi_badges(ctx, sel, catalog)
     codes = catalog.area_codes(area)
-    where = views.scope_label(sel.municipality)
     institutions = ctx.q(queries.list_institutions)
     inst_name = (
         str(institutions.loc[institutions["inst_id"] == sel.inst_id, "short_name"].iloc[0])
         if sel.inst_id
         else None
     )
-    previous = views.previous_period(ctx.state.periods, sel.period)
     scope_series = ctx.q(queries.aggregate_series, codes, sel.municipality, sel.inst_type)
     series = ctx.q(queries.institution_series, sel.inst_id, codes) if sel.inst_id else scope_series
+    data = AreaData(
+        catalog=catalog,
+        codes=codes,
+        badges=dq_widgets.kpi_badges(ctx, sel, catalog),
+        scope_series=scope_series,
+        series=series,
+    )
     return AreaPage(
-        ctx, sel, catalog, badges, codes, where, institutions, inst_name, inst_name or where, previous,
-        scope_series, series,
-    )  # fmt: skip
+        ctx=ctx,
+        sel=sel,
+        data=data,
+        where=views.scope_label(sel.municipality),
+        inst_name=inst_name,
+        previous=views.previous_period(ctx.state.periods, sel.period),
+    )
 
 
 def kpi_row(page: AreaPage, codes: list[str]) -> None:
     """The page's KPI cards: `codes` in the scope (or the chosen institution against its scope), with badges."""
     widgets.kpi_row(
         views.kpis(
-            page.catalog,
+            page.data.catalog,
             codes,
-            page.series,
+            page.data.series,
             page.sel.period,
             page.previous,
-            compare=page.scope_series if page.sel.inst_id else None,
+            compare=page.data.scope_series if page.sel.inst_id else None,
             compare_label=page.where,
         ),
-        badges=page.badges,
+        badges=page.data.badges,
     )

@@ -3,28 +3,19 @@ table cell: the dashboards and the documents read them here, the words themselve
 
 from __future__ import annotations
 
+import functools
+
 from etl import contract
 
 
-def inst_type_label(code: str) -> str:
-    return contract.label_ru(contract.INST_TYPES, code).capitalize()
+def code_label(values: dict[str, tuple[str, ...]], code: str) -> str:
+    """The Russian label of `code` among the contract's `values`, capitalised."""
+    return contract.label_ru(values, code).capitalize()
 
 
-def locality_label(code: str) -> str:
-    return contract.label_ru(contract.LOCALITIES, code).capitalize()
-
-
-def position_label(code: str) -> str:
-    return contract.label_ru(contract.POSITIONS, code).capitalize()
-
-
-def category_label(code: str) -> str:
-    return contract.label_ru(contract.CATEGORIES, code).capitalize()
-
-
-def level_label(code: str) -> str:
-    return contract.label_ru(contract.LEVELS, code).capitalize()
-
-
-def activity_label(code: str) -> str:
-    return contract.label_ru(contract.ACTIVITY_TYPES, code).capitalize()
+inst_type_label = functools.partial(code_label, contract.INST_TYPES)
+locality_label = functools.partial(code_label, contract.LOCALITIES)
+position_label = functools.partial(code_label, contract.POSITIONS)
+category_label = functools.partial(code_label, contract.CATEGORIES)
+level_label = functools.partial(code_label, contract.LEVELS)
+activity_label = functools.partial(code_label, contract.ACTIVITY_TYPES)

@@ -22,6 +22,15 @@ from warehouse import queries as q
 class ConclusionSections(GeneralSection):
     """Conclusions, recommendations and appendices; the area sections add their recommendations here."""
 
+    def due_recommendation(self, segs: list[Segment], kind: str) -> None:
+        """A recommendation about people due for training or attestation; it points to the appendix with
+        their names when the user may see them."""
+        if self.people:
+            self.appendices.append((kind, APPENDIX_TITLES[kind]))
+            segs.append(f"; поимённый список — приложение {len(self.appendices)}")
+        segs.append(".")
+        self.recommendations.append(para(segs, kind="bullet"))
+
     def target_recommendation(self, ind: cat.Indicator) -> None:
         if ind.code == "STAFF_TRAINED_3Y":
             return  # the training plan below covers it
@@ -58,11 +67,7 @@ class ConclusionSections(GeneralSection):
                 " наступает срок повышения квалификации (не реже одного раза в три года — п. 2 ч. 5 ст. 47 "
                 "Федерального закона № 273-ФЗ «Об образовании в Российской Федерации»)",
             ]
-            if self.people:
-                self.appendices.append(("training", APPENDIX_TITLES["training"]))
-                segs.append(f"; поимённый список — приложение {len(self.appendices)}")
-            segs.append(".")
-            self.recommendations.append(para(segs, kind="bullet"))
+            self.due_recommendation(segs, "training")
         attestation = s.point("STAFF_ATTESTATION_DUE", self.period)
         n_att = get(attestation)
         if n_att:
@@ -73,11 +78,7 @@ class ConclusionSections(GeneralSection):
                 f"{fmt.NBSP}{ru.agree(n, 'педагогический работник', 'gent')} (срок действия квалификационной "
                 "категории истекает в ближайшие 12 месяцев) и провести консультации по подготовке к ней",
             ]
-            if self.people:
-                self.appendices.append(("attestation", APPENDIX_TITLES["attestation"]))
-                segs.append(f"; поимённый список — приложение {len(self.appendices)}")
-            segs.append(".")
-            self.recommendations.append(para(segs, kind="bullet"))
+            self.due_recommendation(segs, "attestation")
         young = s.point("STAFF_YOUNG_SPECIALISTS", self.period)
         n_young = get(young)
         if n_young:

@@ -242,22 +242,21 @@ def end_sentence(segs: list[Segment]) -> list[Segment]:
     return segs if text.endswith(".") else [*segs, "."]
 
 
-def join_sentences(sentences: list[list[Segment]]) -> list[Segment]:
+def join_segments(parts: list[list[Segment]], separator: str) -> list[Segment]:
     out: list[Segment] = []
-    for i, sentence in enumerate(sentences):
+    for i, part in enumerate(parts):
         if i:
-            out.append(" ")
-        out.extend(sentence)
+            out.append(separator)
+        out.extend(part)
     return out
+
+
+def join_sentences(sentences: list[list[Segment]]) -> list[Segment]:
+    return join_segments(sentences, " ")
 
 
 def join_items(items: list[list[Segment]]) -> list[Segment]:
-    out: list[Segment] = []
-    for i, item in enumerate(items):
-        if i:
-            out.append(", ")
-        out.extend(item)
-    return out
+    return join_segments(items, ", ")
 
 
 def due_frame(rows: pd.DataFrame, kind: str, with_institution: bool) -> pd.DataFrame:

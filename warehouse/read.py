@@ -33,7 +33,7 @@ from warehouse.db import ReadOnlyWarehouse
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
-_NAME = re.compile(r"^[a-z][a-z0-9_]*/[a-z][a-z0-9_]*$")
+_NAME = re.compile(r"[a-z][a-z0-9_]*/[a-z][a-z0-9_]*")
 _INCLUDE = re.compile(r"""\{%\s*include\s+"([a-z][a-z0-9_]*/_[a-z0-9_]+\.sql)"\s*%\}""")
 # what is not SQL text for the parameter scan: comments and string literals ('it''s' included)
 _NOT_CODE = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|\"(?:[^\"]|\"\")*\"", re.S)
@@ -61,7 +61,7 @@ def _read_text(relative: str, seen: tuple[str, ...] = ()) -> str:
 @functools.cache
 def query(name: str) -> Query:
     """The query `<group>/<name>` (warehouse/sql/<group>/<name>.sql), its includes resolved; read once."""
-    if not _NAME.match(name):
+    if not _NAME.fullmatch(name):
         raise ValueError(f"not a query name: {name!r}")
     sql = _read_text(f"{name}.sql")
     params = frozenset(_PARAM.findall(_NOT_CODE.sub(" ", sql)))

@@ -85,7 +85,8 @@ def test_a_query_name_is_a_group_and_a_file() -> None:
         "dashboards",
         "dashboards/../../x",
         "Dashboards/periods",
-        "common/_scope_institutions",
+        "common/_scope_institutions",  # a fragment, not a query
+        "dashboards/periods\n",
     ):
         with pytest.raises(ValueError):
             read.query(bad)

@@ -32,8 +32,8 @@ def _docstrings(tree: ast.AST) -> set[int]:
 
 
 def multiline_sql(source: str) -> list[int]:
-    """The line numbers of the string literals (f-strings included) of `source` that span lines and read
-    as SQL."""
+    """The line numbers of the string literals (f-strings and adjacent pieces included) of `source` that
+    span lines and read as SQL."""
     tree = ast.parse(source)
     skip = _docstrings(tree)
     found = []
@@ -46,7 +46,9 @@ def multiline_sql(source: str) -> list[int]:
             text = node.value
         else:
             continue
-        if "\n" in text.strip() and any(p.search(text) for p in _SQL):
+        # a literal over several lines of source: one with line breaks, or adjacent pieces ("…" "…")
+        spans_lines = "\n" in text.strip() or (node.end_lineno or node.lineno) > node.lineno
+        if spans_lines and any(p.search(text) for p in _SQL):
             found.append(node.lineno)
     return sorted(set(found))
 
@@ -56,6 +58,7 @@ def test_the_check_finds_multiline_sql() -> None:
         'X = """\nSELECT a\nFROM t\n"""\nY = f"""\n    WITH x AS (SELECT 1)\n    SELECT * FROM x {Z}\n"""\n'
     )
     assert multiline_sql(source) == [1, 5]
+    assert multiline_sql('Q = (\n    "SELECT a "\n    "FROM t"\n)\n') == [2]
     # one-line SQL, prose and docstrings are not flagged
     prose = '"""Select the rows\nfrom the table."""\nA = "SELECT 1 FROM t"\nB = """two lines\nof prose"""\n'
     assert multiline_sql(prose) == []

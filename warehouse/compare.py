@@ -1,8 +1,9 @@
 """Comparing one institution with its municipality and with its peers: the data layer of «Сравнение» and of
 the institution's passport.
 
-Every function takes `(db_path, user, …)` like warehouse/queries.py, binds its parameters and returns a
-DataFrame or a frozen value; nothing here imports Streamlit. The definitions, fixed here once:
+Every function takes `(db_path, user, …)` like warehouse/queries.py and returns a DataFrame or a frozen
+value; its SQL is in warehouse/sql/compare/*.sql, run through the read API (warehouse/read.py) with named
+parameters; nothing here imports Streamlit. The definitions, fixed here once:
 
 **Size.** An institution's size in a period is its pupil count (`core.ict.students`) of that period; an
 institution that did not send the ict form that period keeps its latest earlier count (`size_period` says
@@ -66,11 +67,7 @@ import pandas as pd
 
 from auth.identity import User
 from warehouse import catalog as indicator_catalog
-from warehouse import queries
-
-# the query layer's connection handling (one read-only warehouse per file, a cursor per query)
-_df = queries._df
-_rows = queries._rows
+from warehouse import queries, read
 
 MIN_GROUP = 3
 # a gap that prints as 0,0 is no strength nor weakness
@@ -128,14 +125,7 @@ class Institution:
 
 def institution_info(db_path: str | os.PathLike[str], user: User, inst_id: str) -> Institution | None:
     """The registry row of one institution, or None if there is no such institution."""
-    rows = _rows(
-        db_path,
-        """
-        SELECT inst_id, name, short_name, inst_type, municipality, locality, address
-        FROM core.institutions WHERE inst_id = ?
-        """,
-        [inst_id],
-    )
+    rows = read.rows(db_path, "compare/institution", inst_id=inst_id)
     if not rows:
         return None
     inst_id_, name, short_name, inst_type, municipality, locality, address = rows[0]
@@ -152,7 +142,7 @@ def institution_info(db_path: str | os.PathLike[str], user: User, inst_id: str) 
 
 def is_region_scale(db_path: str | os.PathLike[str], user: User) -> bool:
     """More than one municipality in the registry: size bands are cut over the whole region."""
-    return int(_rows(db_path, "SELECT count(DISTINCT municipality) FROM core.institutions")[0][0]) > 1
+    return int(read.scalar(db_path, "compare/municipality_count")) > 1
 
 
 def previous_period(db_path: str | os.PathLike[str], user: User, period: str) -> str | None:
@@ -171,30 +161,13 @@ def reporting_sizes(
 ) -> pd.DataFrame:
     """Reporting institutions of `period` with their size: inst_id, short_name, inst_type, municipality,
     students (NULL when the institution never sent the ict form up to `period`), size_period."""
-    frame = _df(
+    frame = read.frame(
         db_path,
-        """
-        WITH reporting AS (
-            -- an institution that sent nothing this period has no values and does not move the bands
-            SELECT DISTINCT inst_id FROM mart.indicator_values WHERE level = 'institution' AND period = ?
-        ),
-        pupils AS (
-            -- the period's pupil count, else the latest earlier one (the ict form skipped this year)
-            SELECT inst_id, arg_max(students, period) AS students, max(period) AS size_period
-            FROM core.ict
-            WHERE period <= ?
-            GROUP BY inst_id
-        ),
-        final AS (
-            SELECT i.inst_id, i.short_name, i.inst_type, i.municipality, p.students, p.size_period
-            FROM core.institutions i
-            JOIN reporting r USING (inst_id)
-            LEFT JOIN pupils p USING (inst_id)
-            WHERE (?::VARCHAR IS NULL OR i.inst_type = ?) AND (?::VARCHAR IS NULL OR i.municipality = ?)
-        )
-        SELECT * FROM final ORDER BY inst_type, municipality, inst_id
-        """,
-        [period, period, inst_type, inst_type, municipality, municipality],
+        "compare/reporting_sizes",
+        period=period,
+        municipality=municipality,
+        inst_type=inst_type,
+        inst_id=None,
     )
     frame["students"] = pd.to_numeric(frame["students"], errors="coerce").astype("float64")
     return frame
@@ -403,60 +376,28 @@ def _applicable_codes(frame: pd.DataFrame, inst_type: str) -> pd.DataFrame:
 def _institution_values(
     db_path: str | os.PathLike[str], period: str, inst_ids: Sequence[str]
 ) -> pd.DataFrame:
-    return _df(
-        db_path,
-        """
-        SELECT inst_id, indicator_code, value
-        FROM mart.indicator_values
-        WHERE level = 'institution' AND period = ? AND list_contains(?::VARCHAR[], inst_id)
-        """,
-        [period, list(inst_ids)],
-    )
+    return read.frame(db_path, "compare/member_values", period=period, inst_ids=list(inst_ids))
 
 
 def _type_in_municipality(db_path: str | os.PathLike[str], period: str, inst: Institution) -> pd.DataFrame:
-    return _df(
+    return read.frame(
         db_path,
-        """
-        SELECT inst_id, indicator_code, value
-        FROM mart.indicator_values
-        WHERE level = 'institution' AND period = ? AND municipality = ? AND inst_type = ?
-        """,
-        [period, inst.municipality, inst.inst_type],
+        "compare/type_values",
+        period=period,
+        municipality=inst.municipality,
+        inst_type=inst.inst_type,
     )
 
 
 def _municipality_values(db_path: str | os.PathLike[str], period: str, inst: Institution) -> pd.DataFrame:
     """The municipality's values for every type (`all_*`) and for the institution's type (`type_*`): the
     mart's aggregate (`*_value`) and the average institution (`*_mean`, what a count compares with)."""
-    return _df(
+    return read.frame(
         db_path,
-        """
-        WITH agg AS (
-            SELECT indicator_code,
-                   max(value) FILTER (WHERE inst_type = 'all') AS all_value,
-                   max(value) FILTER (WHERE inst_type = ?) AS type_value
-            FROM mart.indicator_values
-            WHERE level = 'municipality' AND period = ? AND municipality = ? AND inst_type IN ('all', ?)
-            GROUP BY indicator_code
-        ),
-        per_institution AS (
-            SELECT indicator_code, avg(value) AS all_mean, avg(value) FILTER (WHERE inst_type = ?) AS type_mean
-            FROM mart.indicator_values
-            WHERE level = 'institution' AND period = ? AND municipality = ?
-            GROUP BY indicator_code
-        )
-        SELECT * FROM agg FULL JOIN per_institution USING (indicator_code)
-        """,
-        [
-            inst.inst_type,
-            period,
-            inst.municipality,
-            inst.inst_type,
-            inst.inst_type,
-            period,
-            inst.municipality,
-        ],
+        "compare/municipality_values",
+        period=period,
+        municipality=inst.municipality,
+        inst_type=inst.inst_type,
     )
 
 
@@ -621,26 +562,7 @@ def side_by_side(
     municipality, locality, indicator_code, numerator, denominator, value (a row with NULL code for an
     institution without any of the values)."""
     ids = [str(i) for i in inst_ids][:MAX_SIDE_BY_SIDE]
-    frame = _df(
-        db_path,
-        """
-        WITH inst AS (
-            SELECT inst_id, short_name, name, inst_type, municipality, locality
-            FROM core.institutions WHERE list_contains(?::VARCHAR[], inst_id)
-        ),
-        vals AS (
-            SELECT inst_id, indicator_code, numerator, denominator, value
-            FROM mart.indicator_values
-            WHERE level = 'institution' AND period = ? AND list_contains(?::VARCHAR[], indicator_code)
-              AND list_contains(?::VARCHAR[], inst_id)
-        )
-        SELECT inst.*, vals.indicator_code, vals.numerator, vals.denominator, vals.value
-        FROM inst LEFT JOIN vals USING (inst_id)
-        -- the order the user chose them in
-        ORDER BY list_position(?::VARCHAR[], inst.inst_id), vals.indicator_code
-        """,
-        [ids, period, list(codes), ids, ids],
-    )
+    frame = read.frame(db_path, "compare/side_by_side", inst_ids=ids, period=period, codes=list(codes))
     return frame.reset_index(drop=True)
 
 
@@ -697,83 +619,9 @@ def data_quality(db_path: str | os.PathLike[str], user: User, inst_id: str, peri
     """The data-quality state of the institution's submissions; PermissionError for a director of another
     institution (the check is here, whatever page or command calls it)."""
     require_passport_access(user, inst_id)
-    submissions = _df(
-        db_path,
-        """
-        WITH periods AS (
-            SELECT DISTINCT period FROM mart.indicator_values WHERE period <= ?
-            UNION SELECT ?
-        ),
-        st AS (
-            SELECT period, count(*) AS staff_rows FROM core.staff WHERE inst_id = ? GROUP BY period
-        ),
-        ped AS (
-            SELECT period, value AS pedagogical_staff FROM mart.indicator_values
-            WHERE level = 'institution' AND inst_id = ? AND indicator_code = 'STAFF_COUNT'
-        ),
-        ic AS (SELECT period, count(*) AS ict_rows FROM core.ict WHERE inst_id = ? GROUP BY period),
-        inn AS (
-            SELECT period, count(*) AS innovation_rows FROM core.innovation WHERE inst_id = ? GROUP BY period
-        ),
-        q AS (
-            -- one quarantine row per broken rule: count the file rows
-            SELECT period, count(DISTINCT (batch_id, row_number)) AS quarantined_rows
-            FROM dq.quarantine WHERE inst_id = ? GROUP BY period
-        ),
-        w AS (SELECT period, count(*) AS warnings FROM dq.warnings WHERE inst_id = ? GROUP BY period),
-        final AS (
-            SELECT periods.period,
-                   coalesce(st.staff_rows, 0) AS staff_rows,
-                   ped.pedagogical_staff,
-                   coalesce(ic.ict_rows, 0) AS ict_rows,
-                   coalesce(inn.innovation_rows, 0) AS innovation_rows,
-                   coalesce(q.quarantined_rows, 0) AS quarantined_rows,
-                   coalesce(w.warnings, 0) AS warnings
-            FROM periods
-            LEFT JOIN st USING (period) LEFT JOIN ped USING (period) LEFT JOIN ic USING (period)
-            LEFT JOIN inn USING (period) LEFT JOIN q USING (period) LEFT JOIN w USING (period)
-        )
-        SELECT * FROM final ORDER BY period
-        """,
-        [period, period, inst_id, inst_id, inst_id, inst_id, inst_id, inst_id],
-    )
-    loads = _df(
-        db_path,
-        """
-        WITH brought AS (
-            SELECT batch_id, count(*) AS rows_loaded FROM (
-                SELECT batch_id FROM core.staff WHERE inst_id = ? AND period = ?
-                UNION ALL SELECT batch_id FROM core.ict WHERE inst_id = ? AND period = ?
-                UNION ALL SELECT batch_id FROM core.innovation WHERE inst_id = ? AND period = ?
-            ) GROUP BY batch_id
-        ),
-        held AS (
-            SELECT batch_id, count(DISTINCT row_number) AS rows_quarantined
-            FROM dq.quarantine WHERE inst_id = ? AND period = ? GROUP BY batch_id
-        ),
-        final AS (
-            SELECT l.loaded_at, l.source_file, l.dataset, l.status,
-                   coalesce(b.rows_loaded, 0) AS rows_loaded, coalesce(h.rows_quarantined, 0) AS rows_quarantined
-            FROM dq.load_log l
-            LEFT JOIN brought b USING (batch_id)
-            LEFT JOIN held h USING (batch_id)
-            WHERE b.batch_id IS NOT NULL OR h.batch_id IS NOT NULL
-        )
-        SELECT * FROM final ORDER BY loaded_at, source_file
-        """,
-        [inst_id, period, inst_id, period, inst_id, period, inst_id, period],
-    )
-    quarantine = _df(
-        db_path,
-        """
-        SELECT dataset, column_name, rule, count(DISTINCT (batch_id, row_number)) AS rows
-        FROM dq.quarantine
-        WHERE inst_id = ? AND period = ?
-        GROUP BY ALL
-        ORDER BY rows DESC, dataset, rule, column_name
-        """,
-        [inst_id, period],
-    )
+    submissions = read.frame(db_path, "compare/passport_submissions", inst_id=inst_id, period=period)
+    loads = read.frame(db_path, "compare/passport_loads", inst_id=inst_id, period=period)
+    quarantine = read.frame(db_path, "compare/passport_quarantine", inst_id=inst_id, period=period)
     quarantine.insert(
         3,
         "explanation",
@@ -784,15 +632,7 @@ def data_quality(db_path: str | os.PathLike[str], user: User, inst_id: str, peri
             )
         ],
     )
-    warnings = _df(
-        db_path,
-        """
-        SELECT dataset, rule, message_ru FROM dq.warnings
-        WHERE inst_id = ? AND period = ?
-        ORDER BY dataset, rule, message_ru
-        """,
-        [inst_id, period],
-    )
+    warnings = read.frame(db_path, "compare/passport_warnings", inst_id=inst_id, period=period)
     return DataQuality(inst_id, period, submissions, loads, quarantine, warnings)
 
 

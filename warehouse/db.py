@@ -140,14 +140,20 @@ def file_version(db_path: Path) -> tuple[int, int] | None:
 ATTACHED_NAME = "wh"
 
 
-def _attach_read_only(db_path: Path) -> duckdb.DuckDBPyConnection:
-    """A new in-memory DuckDB instance with the warehouse attached read-only.
+def sql_string(text: str) -> str:
+    """`text` as an SQL string literal, quotes doubled: only for a statement that cannot bind a value."""
+    return "'" + text.replace("'", "''") + "'"
+
+
+def attach_read_only(db_path: str | os.PathLike[str]) -> duckdb.DuckDBPyConnection:
+    """A new in-memory DuckDB instance with the warehouse attached read-only (as `wh`, the current catalog).
 
     `duckdb.connect(path)` would reuse the process-wide instance cached for that path, which keeps the
     swapped-out file open; attaching to a fresh instance always opens the file that is published now.
     """
     con = duckdb.connect()
-    con.execute(f"ATTACH ? AS {ATTACHED_NAME} (READ_ONLY)", [str(db_path)])
+    # DuckDB 1.5 cannot bind ATTACH's path (`ATTACH ?` is a parser error there): an escaped literal instead
+    con.execute(f"ATTACH {sql_string(str(db_path))} AS {ATTACHED_NAME} (READ_ONLY)")
     con.execute(f"USE {ATTACHED_NAME}")
     return con
 
@@ -178,7 +184,7 @@ class ReadOnlyWarehouse:
                 raise FileNotFoundError(str(self.db_path))
             if self._con is None or current != self._version:
                 old = self._con
-                self._con = _attach_read_only(self.db_path)
+                self._con = attach_read_only(self.db_path)
                 self._version = current
                 if old is not None:
                     with contextlib.suppress(Exception):

@@ -1,8 +1,8 @@
 """Queries of the analytical note that the dashboards' query layer (warehouse/queries.py) does not have:
 where the period's data came from, who submitted it, and what the checks set aside.
 
-Same conventions as warehouse/queries.py: `(db_path, user, …)` in, a DataFrame or a small value out, values
-bound as parameters, no Streamlit. Only counts and file names leave these functions, never person-level data.
+Same conventions as warehouse/queries.py: `(db_path, user, …)` in, a DataFrame or a small value out; the SQL
+is in warehouse/sql/note/*.sql, run through the read API with named parameters; no Streamlit. Only counts and file names leave these functions, never person-level data.
 The scope is a municipality (None = every one), an institution type (None = every type) and an institution
 (None = every institution of the rest of the scope).
 """
@@ -10,24 +10,15 @@ The scope is a municipality (None = every one), an institution type (None = ever
 from __future__ import annotations
 
 import os
-from typing import Any
 
 import pandas as pd
 
 from auth.identity import User
-from warehouse.queries import _df
-
-# the registry institutions of a scope (the three pairs of parameters of _scope_params)
-_SCOPE_INSTITUTIONS = """
-    SELECT inst_id, short_name, inst_type, municipality FROM core.institutions
-    WHERE (?::VARCHAR IS NULL OR municipality = ?)
-      AND (?::VARCHAR IS NULL OR inst_type = ?)
-      AND (?::VARCHAR IS NULL OR inst_id = ?)
-"""
+from warehouse import read
 
 
-def _scope_params(municipality: str | None, inst_type: str | None, inst_id: str | None) -> list[Any]:
-    return [municipality, municipality, inst_type, inst_type, inst_id, inst_id]
+def _scope(municipality: str | None, inst_type: str | None, inst_id: str | None) -> dict[str, str | None]:
+    return {"municipality": municipality, "inst_type": inst_type, "inst_id": inst_id}
 
 
 def source_files(
@@ -43,30 +34,7 @@ def source_files(
     Columns: dataset, source_file, loaded_at, status, rows (the file's rows in the scope). Rows are replaced
     per institution and period, so a file that was fully superseded by a resubmission is not listed.
     """
-    return _df(
-        db_path,
-        f"""
-        WITH inst AS ({_SCOPE_INSTITUTIONS}),
-        batches AS (
-            SELECT 'institutions' AS dataset, batch_id, count(*) AS rows
-            FROM core.institutions WHERE inst_id IN (SELECT inst_id FROM inst) GROUP BY ALL
-            UNION ALL
-            SELECT 'staff', batch_id, count(*) FROM core.staff
-            WHERE period = ? AND inst_id IN (SELECT inst_id FROM inst) GROUP BY ALL
-            UNION ALL
-            SELECT 'ict', batch_id, count(*) FROM core.ict
-            WHERE period = ? AND inst_id IN (SELECT inst_id FROM inst) GROUP BY ALL
-            UNION ALL
-            SELECT 'innovation', batch_id, count(*) FROM core.innovation
-            WHERE period = ? AND inst_id IN (SELECT inst_id FROM inst) GROUP BY ALL
-        )
-        SELECT b.dataset, coalesce(l.source_file, '—') AS source_file, l.loaded_at, l.status, b.rows
-        FROM batches b LEFT JOIN dq.load_log l USING (batch_id)
-        ORDER BY CASE b.dataset WHEN 'institutions' THEN 0 WHEN 'staff' THEN 1 WHEN 'ict' THEN 2 ELSE 3 END,
-                 l.loaded_at, l.source_file
-        """,
-        [*_scope_params(municipality, inst_type, inst_id), period, period, period],
-    )
+    return read.frame(db_path, "note/source_files", period=period, **_scope(municipality, inst_type, inst_id))
 
 
 def submissions(
@@ -82,19 +50,7 @@ def submissions(
     Columns: inst_id, short_name, inst_type, municipality, staff, ict, innovation (booleans).
     An institution without innovation records may simply have had none; staff and ict are expected.
     """
-    return _df(
-        db_path,
-        f"""
-        WITH inst AS ({_SCOPE_INSTITUTIONS})
-        SELECT inst.*,
-               inst_id IN (SELECT inst_id FROM core.staff WHERE period = ?) AS staff,
-               inst_id IN (SELECT inst_id FROM core.ict WHERE period = ?) AS ict,
-               inst_id IN (SELECT inst_id FROM core.innovation WHERE period = ?) AS innovation
-        FROM inst
-        ORDER BY inst.municipality, inst.inst_type, inst.short_name, inst.inst_id
-        """,
-        [*_scope_params(municipality, inst_type, inst_id), period, period, period],
-    )
+    return read.frame(db_path, "note/submissions", period=period, **_scope(municipality, inst_type, inst_id))
 
 
 def quality_counts(
@@ -112,23 +68,8 @@ def quality_counts(
     belong to no scope, so they are reported for a whole-municipality or regional note only);
     `warnings`: data-quality warnings of the scope's institutions.
     """
-    params = _scope_params(municipality, inst_type, inst_id)
-    frame = _df(
-        db_path,
-        f"""
-        WITH inst AS ({_SCOPE_INSTITUTIONS}),
-        rows AS (
-            SELECT DISTINCT batch_id, source_file, row_number, inst_id FROM dq.quarantine WHERE period = ?
-        )
-        SELECT
-            (SELECT count(*) FROM rows WHERE inst_id IN (SELECT inst_id FROM inst)) AS quarantined,
-            (SELECT count(*) FROM rows
-             WHERE inst_id IS NULL OR inst_id NOT IN (SELECT inst_id FROM core.institutions))
-                AS unknown_institution,
-            (SELECT count(*) FROM dq.warnings
-             WHERE period = ? AND inst_id IN (SELECT inst_id FROM inst)) AS warnings
-        """,
-        [*params, period, period],
+    frame = read.frame(
+        db_path, "note/quality_counts", period=period, **_scope(municipality, inst_type, inst_id)
     )
     row = frame.iloc[0]
     return {k: int(row[k]) for k in ("quarantined", "unknown_institution", "warnings")}

@@ -400,3 +400,24 @@ def test_staff_person_view(main_warehouse: duckdb.DuckDBPyConnection) -> None:
         ("k", 39, "first", True, False),
     ]
     assert str(rows[0][5]) == "2024-09-21"
+
+
+def test_staff_groupings_in_the_model(main_warehouse: duckdb.DuckDBPyConnection) -> None:
+    rows = main_warehouse.execute(
+        "SELECT staff_id, category_group, education_group, age_band, experience_band FROM mart.staff_person "
+        "WHERE period = '2024/2025' AND inst_id = 'S1' ORDER BY staff_id"
+    ).fetchall()
+    assert rows == [
+        # expired highest -> none; 35 on D is in 35-39; 12 years
+        ("a", "none", "higher_ped", "35-39", "10-20"),
+        ("b", "first", "higher_other", "30-34", "<3"),
+        ("c", "first", "higher_ped", "55-59", ">30"),
+        # vocational pedagogical; exactly 30 years is still 20-30
+        ("d", "highest", "svo_ped", "50-54", "20-30"),
+        # a valid methodist keeps its own name; 20 years opens 20-30
+        ("e", "methodist", "higher_ped", "40-44", "20-30"),
+        # соответствие занимаемой должности is kept apart from «без категории»
+        ("f", "compliance", "higher_ped", "30-34", "3-5"),
+        ("g", "highest", "higher_ped", "45-49", "20-30"),
+        ("k", "first", "svo_other", "35-39", "5-10"),
+    ]

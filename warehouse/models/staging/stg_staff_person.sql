@@ -111,7 +111,38 @@ final AS (
             dated.last_training_date IS NULL
             OR dated.last_training_date + to_years(settings.training_interval_years) < dated.next_year_end,
             FALSE
-        ) AS training_due
+        ) AS training_due,
+        -- the groupings of the staff structure charts, beside the flags of the same methodology:
+        -- an expired category counts as none, but «соответствие занимаемой должности» is kept apart from
+        -- «без категории» (it is no qualification category, yet the person was attested)
+        CASE
+            WHEN dated.category_at_date = 'none'
+                THEN CASE WHEN dated.category = 'compliance' THEN 'compliance' ELSE 'none' END
+            -- a valid category keeps its own name (methodist and mentor are shown as such)
+            ELSE dated.category
+        END AS category_group,
+        CASE
+            WHEN dated.education_level = 'higher' AND dated.pedagogical_education THEN 'higher_ped'
+            WHEN dated.education_level = 'higher' THEN 'higher_other'
+            WHEN dated.education_level = 'secondary_vocational' AND dated.pedagogical_education THEN 'svo_ped'
+            WHEN dated.education_level = 'secondary_vocational' THEN 'svo_other'
+            ELSE 'none'
+        END AS education_group,
+        -- five-year age bands at D (25-29 … 60-64), open at both ends: under 25, 65 and over
+        CASE
+            WHEN dated.age < 25 THEN '<25'
+            WHEN dated.age < 65 THEN format('{}-{}', dated.age // 5 * 5, dated.age // 5 * 5 + 4)
+            ELSE '65+'
+        END AS age_band,
+        -- pedagogical experience bands; the bounds of the staff indicators (under 5, over 30) are band edges
+        CASE
+            WHEN dated.ped_experience_years < 3 THEN '<3'
+            WHEN dated.ped_experience_years < 5 THEN '3-5'
+            WHEN dated.ped_experience_years < 10 THEN '5-10'
+            WHEN dated.ped_experience_years < 20 THEN '10-20'
+            WHEN dated.ped_experience_years <= 30 THEN '20-30'
+            ELSE '>30'
+        END AS experience_band
     FROM dated
     CROSS JOIN settings
 )

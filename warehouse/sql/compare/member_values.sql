@@ -1,0 +1,4 @@
+-- The values in $period of the institutions $inst_ids (a peer group, or one institution).
+SELECT inst_id, indicator_code, value
+FROM mart.indicator_values
+WHERE level = 'institution' AND period = $period AND list_contains($inst_ids::VARCHAR[], inst_id)

@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from warehouse.subjects import SUBJECT_NAMES_RU
+
 # Column kinds understood by the normaliser.
 TEXT = "text"
 ENUM = "enum"
@@ -247,43 +249,32 @@ EXAMS: dict[str, tuple[str, ...]] = {
     "oge": ("ОГЭ", "основной государственный экзамен"),
     "gve": ("ГВЭ", "государственный выпускной экзамен"),
 }
-# ГИА subjects (data contract, dataset 5), Russian label first, then the spellings РЦОИ files use
-EXAM_SUBJECTS: dict[str, tuple[str, ...]] = {
-    "russian": ("русский язык",),
-    "math": ("математика",),
+# ГИА subjects (data contract, dataset 5): the Russian name (warehouse/subjects.py), then other spellings
+_SPELLINGS: dict[str, tuple[str, ...]] = {
     "math_profile": (
-        "математика профильного уровня",
         "математика (профильный уровень)",
         "математика профильная",
         "математика (профиль)",
         "профильная математика",
     ),
     "math_base": (
-        "математика базового уровня",
         "математика (базовый уровень)",
         "математика базовая",
         "математика (база)",
         "базовая математика",
     ),
-    "physics": ("физика",),
-    "chemistry": ("химия",),
-    "informatics": ("информатика", "информатика и ИКТ"),
-    "biology": ("биология",),
-    "history": ("история",),
-    "geography": ("география",),
-    "social_studies": ("обществознание",),
-    "literature": ("литература",),
-    "english": ("английский язык",),
-    "german": ("немецкий язык",),
-    "french": ("французский язык",),
-    "spanish": ("испанский язык",),
-    "chinese": ("китайский язык",),
+    "informatics": ("информатика и ИКТ",),
+}
+EXAM_SUBJECTS: dict[str, tuple[str, ...]] = {
+    code: (name, *_SPELLINGS.get(code, ()))
+    for code, name in SUBJECT_NAMES_RU.items()
+    if code not in ("world", "reading")
 }
 # ВПР subjects: those of the ГИА, without the two levels of mathematics, plus two primary-school subjects
 VPR_SUBJECTS: dict[str, tuple[str, ...]] = {
-    **{code: names for code, names in EXAM_SUBJECTS.items() if code not in ("math_profile", "math_base")},
-    "world": ("окружающий мир",),
-    "reading": ("литературное чтение",),
+    code: (name, *_SPELLINGS.get(code, ()))
+    for code, name in SUBJECT_NAMES_RU.items()
+    if code not in ("math_profile", "math_base")
 }
 STAGES: dict[str, tuple[str, ...]] = {
     "school": ("школьный", "школьный этап"),

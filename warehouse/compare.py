@@ -409,6 +409,8 @@ def _institution_values(
         SELECT inst_id, indicator_code, value
         FROM mart.indicator_values
         WHERE level = 'institution' AND period = ? AND list_contains(?::VARCHAR[], inst_id)
+          -- the results area (several rows per subject) is not compared yet (issue 13, phase 2)
+          AND indicator_code NOT IN (SELECT indicator_code FROM mart.indicator_catalog WHERE area = 'results')
         """,
         [period, list(inst_ids)],
     )
@@ -421,6 +423,8 @@ def _type_in_municipality(db_path: str | os.PathLike[str], period: str, inst: In
         SELECT inst_id, indicator_code, value
         FROM mart.indicator_values
         WHERE level = 'institution' AND period = ? AND municipality = ? AND inst_type = ?
+          -- the results area (several rows per subject) is not compared yet (issue 13, phase 2)
+          AND indicator_code NOT IN (SELECT indicator_code FROM mart.indicator_catalog WHERE area = 'results')
         """,
         [period, inst.municipality, inst.inst_type],
     )
@@ -438,12 +442,14 @@ def _municipality_values(db_path: str | os.PathLike[str], period: str, inst: Ins
                    max(value) FILTER (WHERE inst_type = ?) AS type_value
             FROM mart.indicator_values
             WHERE level = 'municipality' AND period = ? AND municipality = ? AND inst_type IN ('all', ?)
+              AND indicator_code NOT IN (SELECT indicator_code FROM mart.indicator_catalog WHERE area = 'results')
             GROUP BY indicator_code
         ),
         per_institution AS (
             SELECT indicator_code, avg(value) AS all_mean, avg(value) FILTER (WHERE inst_type = ?) AS type_mean
             FROM mart.indicator_values
             WHERE level = 'institution' AND period = ? AND municipality = ?
+              AND indicator_code NOT IN (SELECT indicator_code FROM mart.indicator_catalog WHERE area = 'results')
             GROUP BY indicator_code
         )
         SELECT * FROM agg FULL JOIN per_institution USING (indicator_code)
@@ -471,7 +477,8 @@ def institution_profile(
     if inst is None:
         raise KeyError(inst_id)
     cat = queries.indicator_catalog(db_path, user)
-    cat = _applicable_codes(cat, inst.inst_type)
+    # the results area has a row per subject and is not compared yet (issue 13, phase 2)
+    cat = _applicable_codes(cat[cat["area"] != "results"], inst.inst_type)
     banded = _sizes_frame(db_path, user, inst, period)
     group = _peer_group(db_path, user, inst, period, banded)
     prev = previous_period(db_path, user, period)

@@ -161,8 +161,8 @@ def _same_columns(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> bool:
             [schema, table],
         ).fetchall()
     ]
-    description = con.execute(f"SELECT * FROM (\n{sql}\n) LIMIT 0").description or []
-    return stored == [d[0] for d in description]
+    # DESCRIBE binds the query without running it
+    return stored == [r[0] for r in con.execute(f"DESCRIBE\n{sql}").fetchall()]
 
 
 def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:

@@ -93,7 +93,12 @@ REGION = "Регион"
 REGION_TOTAL = "Итого по региону"
 TOTAL_FOR = "Итого: {name}"
 
-AREA_NAMES = {"staff": "Кадры", "ict": "Информатизация", "innovation": "Инновационная деятельность"}
+AREA_NAMES = {
+    "staff": "Кадры",
+    "ict": "Информатизация",
+    "innovation": "Инновационная деятельность",
+    "results": "Результаты обучения",
+}
 DIRECTIONS = {
     "up": "чем выше, тем лучше",
     "down": "чем ниже, тем лучше",
@@ -207,6 +212,9 @@ DATASET_NAMES = {
     "staff": "Кадры",
     "ict": "Информатизация",
     "innovation": "Инновации",
+    "exam_results": "ГИА",
+    "vpr_results": "ВПР",
+    "olympiad": "Олимпиада",
 }
 # a dataset's status for an institution and period (warehouse.quality)
 STATUS_NAMES = {

@@ -402,3 +402,19 @@ def test_minimum_score_is_a_setting_per_period(tmp_path: Path) -> None:
     build_marts(con)
     assert rows_of(con, "GIA11_NOT_PASSED", inst_id="R1")[("russian", None)][:2] == (2, 7)
     con.close()
+
+
+def test_an_older_mart_without_the_breakdown_is_rebuilt_whole(tmp_path: Path) -> None:
+    """A warehouse built before the results has mart.indicator_values without subject and grade: a load's
+    per-period rebuild cannot append to it, so the table is recreated whole."""
+    con = new_warehouse(tmp_path)
+    fill_results(con)
+    build_marts(con)
+    con.execute(
+        "CREATE OR REPLACE TABLE mart.indicator_values AS SELECT * EXCLUDE (subject, grade) FROM mart.indicator_values WHERE subject IS NULL"
+    )
+    build_marts(con, {P})
+    columns = [r[0] for r in con.execute("DESCRIBE mart.indicator_values").fetchall()]
+    assert columns[6:8] == ["subject", "grade"]
+    assert rows_of(con, "EGE_MEAN_SCORE", inst_id="R1")[("russian", None)] == approx({0: (308, 5, 61.6)})[0]
+    con.close()

@@ -74,14 +74,14 @@ CASES: dict[str, tuple[str, int, int, int, set[tuple[int, str, str]], int]] = {
         1,  # row 10: ГВЭ-11 in Russian with a mark
         8,
         {
-            (2, "grade", "exam_grade"),  # ЕГЭ in grade 9
-            (3, "subject", "exam_subject"),  # profile mathematics in the ОГЭ
+            (2, "grade", "ege_grade"),  # ЕГЭ in grade 9
+            (3, "subject", "oge_gve_subject"),  # profile mathematics in the ОГЭ
             (4, "mark", "mark_range"),  # mark 6
             (5, "score", "score_required"),  # ЕГЭ social studies without a score
             (6, "score", "score_not_applicable"),  # an ОГЭ with a test score
             (7, "mark", "mark_required"),  # base mathematics without a mark
             (8, "mark", "mark_not_applicable"),  # ЕГЭ Russian with a mark
-            (9, "subject", "exam_subject"),  # ЕГЭ «математика» without a level
+            (9, "subject", "ege_subject"),  # ЕГЭ «математика» without a level
         },
         1,
     ),

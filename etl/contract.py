@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from warehouse.subjects import SUBJECT_NAMES_RU
+
 # Column kinds understood by the normaliser.
 TEXT = "text"
 ENUM = "enum"
@@ -38,6 +40,13 @@ class Dataset:
     key: tuple[str, ...]
     # datasets whose rows replace an institution's previous rows of the same period
     replace_by_period: bool = True
+    # the replace unit (data contract, "Replace, don't append"): a file's rows replace the stored rows that
+    # share these columns' values with one of its rows; (period, inst_id) unless a dataset says otherwise
+    replace_unit: tuple[str, ...] = ("period", "inst_id")
+    # key or unit columns compared through a derived column (olympiad subjects after normalisation)
+    compared_as: tuple[tuple[str, str], ...] = ()
+    # derived columns (added by the normaliser) that are stored in core.<dataset> beside the contract's
+    stored_derived: tuple[str, ...] = ()
 
     @property
     def column_names(self) -> list[str]:
@@ -52,6 +61,11 @@ class Dataset:
             if col.name == name:
                 return col
         raise KeyError(name)
+
+    def compared(self, names: tuple[str, ...]) -> list[str]:
+        """The columns `names` are compared through (e.g. olympiad `subject` → `subject_key`)."""
+        mapping = dict(self.compared_as)
+        return [mapping.get(n, n) for n in names]
 
 
 INST_TYPES: dict[str, tuple[str, ...]] = {
@@ -229,9 +243,109 @@ INNOVATION = Dataset(
     ),
 )
 
-DATASETS: dict[str, Dataset] = {d.name: d for d in (INSTITUTIONS, STAFF, ICT, INNOVATION)}
+# --------------------------------------------------------------------------------------------- results
+EXAMS: dict[str, tuple[str, ...]] = {
+    "ege": ("ЕГЭ", "единый государственный экзамен"),
+    "oge": ("ОГЭ", "основной государственный экзамен"),
+    "gve": ("ГВЭ", "государственный выпускной экзамен"),
+}
+# ГИА subjects (data contract, dataset 5): the Russian name (warehouse/subjects.py), then other spellings
+_SPELLINGS: dict[str, tuple[str, ...]] = {
+    "math_profile": (
+        "математика (профильный уровень)",
+        "математика профильная",
+        "математика (профиль)",
+        "профильная математика",
+    ),
+    "math_base": (
+        "математика (базовый уровень)",
+        "математика базовая",
+        "математика (база)",
+        "базовая математика",
+    ),
+    "informatics": ("информатика и ИКТ",),
+}
+EXAM_SUBJECTS: dict[str, tuple[str, ...]] = {
+    code: (name, *_SPELLINGS.get(code, ()))
+    for code, name in SUBJECT_NAMES_RU.items()
+    if code not in ("world", "reading")
+}
+# ВПР subjects: those of the ГИА, without the two levels of mathematics, plus two primary-school subjects
+VPR_SUBJECTS: dict[str, tuple[str, ...]] = {
+    code: (name, *_SPELLINGS.get(code, ()))
+    for code, name in SUBJECT_NAMES_RU.items()
+    if code not in ("math_profile", "math_base")
+}
+STAGES: dict[str, tuple[str, ...]] = {
+    "school": ("школьный", "школьный этап"),
+    "municipal": ("муниципальный", "муниципальный этап"),
+    "regional": ("региональный", "региональный этап"),
+    "final": ("заключительный", "заключительный этап"),
+}
+
+EXAM_RESULTS = Dataset(
+    name="exam_results",
+    title_ru="Результаты ГИА (ЕГЭ, ОГЭ, ГВЭ)",
+    key=("period", "inst_id", "exam", "subject", "participant_id"),
+    # a РЦОИ file is one subject for all schools: loading mathematics never removes Russian
+    replace_unit=("period", "inst_id", "exam", "subject"),
+    columns=(
+        Column("period", "Учебный год", PERIOD, required=True),
+        Column("inst_id", "Код организации", TEXT, required=True),
+        Column("exam", "Форма ГИА", ENUM, required=True, labels=EXAMS),
+        Column("grade", "Класс", INT, required=True),
+        Column("subject", "Предмет", ENUM, required=True, labels=EXAM_SUBJECTS),
+        Column("participant_id", "Код участника", TEXT, required=True, personal=True),
+        Column("primary_score", "Первичный балл", NUMBER),
+        Column("score", "Тестовый балл", INT),
+        Column("mark", "Отметка", INT),
+    ),
+)
+
+VPR_RESULTS = Dataset(
+    name="vpr_results",
+    title_ru="Результаты ВПР",
+    key=("period", "inst_id", "grade", "subject", "participant_id"),
+    replace_unit=("period", "inst_id", "grade", "subject"),
+    columns=(
+        Column("period", "Учебный год", PERIOD, required=True),
+        Column("inst_id", "Код организации", TEXT, required=True),
+        Column("grade", "Класс", INT, required=True),
+        Column("subject", "Предмет", ENUM, required=True, labels=VPR_SUBJECTS),
+        Column("participant_id", "Код участника", TEXT, required=True, personal=True),
+        Column("primary_score", "Первичный балл", NUMBER),
+        Column("mark", "Отметка за ВПР", INT, required=True),
+        Column("journal_mark", "Отметка по журналу", INT),
+    ),
+)
+
+OLYMPIAD = Dataset(
+    name="olympiad",
+    title_ru="Результаты всероссийской олимпиады школьников",
+    key=("period", "inst_id", "stage", "subject", "participant_id"),
+    replace_unit=("period", "inst_id", "stage", "subject"),
+    # the olympiad's subject is free text: «Математика » and «математика» are one subject (indicators.md)
+    compared_as=(("subject", "subject_key"),),
+    stored_derived=("subject_key",),
+    columns=(
+        Column("period", "Учебный год", PERIOD, required=True),
+        Column("inst_id", "Код организации", TEXT, required=True),
+        Column("stage", "Этап", ENUM, required=True, labels=STAGES),
+        Column("subject", "Предмет", TEXT, required=True),
+        Column("grade", "Класс", INT, required=True),
+        Column("participant_id", "Код участника", TEXT, required=True, personal=True),
+        Column("score", "Балл", NUMBER),
+        Column("status", "Статус", ENUM, required=True, labels=RESULTS),
+    ),
+)
+
+RESULT_DATASETS = ("exam_results", "vpr_results", "olympiad")
+
+DATASETS: dict[str, Dataset] = {
+    d.name: d for d in (INSTITUTIONS, STAFF, ICT, INNOVATION, EXAM_RESULTS, VPR_RESULTS, OLYMPIAD)
+}
 # the order a folder is loaded in: the registry first, so that new institutions are known
-LOAD_ORDER = ("institutions", "staff", "ict", "innovation")
+LOAD_ORDER = ("institutions", "staff", "ict", "innovation", "exam_results", "vpr_results", "olympiad")
 
 
 def label_ru(labels: dict[str, tuple[str, ...]], code: str) -> str:

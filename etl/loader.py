@@ -484,7 +484,11 @@ def _write_rows(con: duckdb.DuckDBPyConnection, dataset: str, good: pd.DataFrame
     if good.empty:
         return
     ds = DATASETS[dataset]
-    columns = ds.column_names + (["category_valid_until_given"] if dataset == "staff" else [])
+    columns = (
+        ds.column_names
+        + list(ds.stored_derived)
+        + (["category_valid_until_given"] if dataset == "staff" else [])
+    )
     # through Arrow: DuckDB scans an Arrow table without converting pandas' nullable types row by row
     incoming = pa.Table.from_pandas(good[columns], preserve_index=False)
     incoming = incoming.append_column("batch_id", pa.array([batch_id] * len(good), pa.string()))
@@ -497,10 +501,13 @@ def _write_rows(con: duckdb.DuckDBPyConnection, dataset: str, good: pd.DataFrame
                 f"INSERT OR REPLACE INTO {table} ({column_list}) SELECT {column_list} FROM incoming_rows"
             )
         else:
-            # replace, don't append: this file's (period, institution) pairs replace what was there
+            # replace, don't append: the file's replace units (period and institution; for results also the
+            # exam, grade or stage and the subject) replace what was there, other units stay
+            unit = ds.compared(ds.replace_unit)  # column names from the contract, never from input
+            match = " AND ".join(f"t.{c} = k.{c}" for c in unit)
             con.execute(
-                f"DELETE FROM {table} t USING (SELECT DISTINCT period, inst_id FROM incoming_rows) k "
-                "WHERE t.period = k.period AND t.inst_id = k.inst_id"
+                f"DELETE FROM {table} t USING (SELECT DISTINCT {', '.join(unit)} FROM incoming_rows) k "
+                f"WHERE {match}"
             )
             con.execute(f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM incoming_rows")
     finally:

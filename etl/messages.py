@@ -11,7 +11,8 @@ EMPTY_FILE = "Файл пуст: в нём нет ни заголовков, н�
 NO_DATA_ROWS = "В файле есть строка заголовков, но нет ни одной строки с данными."
 NO_HEADER_ROW = (
     "Не найдена строка заголовков: в первых 11 строках нет названий столбцов ни одного из наборов данных "
-    "(организации, кадры, информатизация, инновации). Используйте шаблон (python -m etl templates)."
+    "(организации, кадры, информатизация, инновации, результаты ГИА, ВПР, олимпиады). "
+    "Используйте шаблон (python -m etl templates)."
 )
 MISSING_REQUIRED_COLUMNS = (
     "Файл похож на набор «{dataset}», но в нём нет обязательных столбцов: {columns}. "
@@ -35,7 +36,10 @@ UNSUPPORTED_TYPE = "Тип файла ({suffix}) не поддерживаетс
 TOO_LARGE = "Файл слишком большой: {size_mb:.1f} МБ при допустимых {limit_mb:.0f} МБ."
 NOT_FOUND = "Файл не найден: {path}."
 UNREADABLE = "Файл не удалось прочитать: {detail}."
-DATASET_UNKNOWN = "Неизвестный набор данных «{name}»: допустимы institutions, staff, ict, innovation."
+DATASET_UNKNOWN = (
+    "Неизвестный набор данных «{name}»: допустимы institutions, staff, ict, innovation, exam_results, "
+    "vpr_results, olympiad."
+)
 
 # Outcomes
 DUPLICATE = "Этот файл (те же байты, SHA-256 {sha}) уже был загружен {when}: данные не изменились."

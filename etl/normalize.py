@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from etl import results
 from etl.contract import BOOL, DATASETS, DATE, ENUM, INT, NUMBER, PERIOD, TEXT
 from etl.readers import RawTable
 from warehouse.settings import DEFAULTS
@@ -210,6 +211,7 @@ def normalize(raw: RawTable, settings: dict[str, str] | None = None) -> tuple[pd
         _derive_staff(out, settings)
     if ds.name == "innovation":
         out["participants"] = out["participants"].fillna(1)
+    results.derive(ds.name, out)
     return out, issues
 
 

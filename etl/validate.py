@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import json
 import logging
+import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -84,10 +85,27 @@ def _referenced_columns(expectations: list[dict[str, Any]]) -> list[str]:
                 names.append(kwargs[key])
         condition = kwargs.get("row_condition")
         if isinstance(condition, str):
-            head = condition.lstrip("~").split(".", 1)[0]
-            if head not in names:
-                names.append(head)
+            # every column a condition names, e.g. "exam.isin(['ege']) & ~subject.isin(['math_base'])"
+            for head in _condition_columns(condition):
+                if head not in names:
+                    names.append(head)
     return names
+
+
+_QUOTED = re.compile(r"'[^']*'|\"[^\"]*\"")
+_IDENTIFIER = re.compile(r"(?<![.\w])([A-Za-z_]\w*)")
+_NOT_COLUMNS = {"and", "or", "not", "in", "True", "False", "None"}
+
+
+def _condition_columns(condition: str) -> list[str]:
+    """The column names of a pandas row condition: identifiers outside quotes that are not a method
+    (after a dot) or a keyword."""
+    bare = _QUOTED.sub("''", condition)
+    found: list[str] = []
+    for name in _IDENTIFIER.findall(bare):
+        if name not in _NOT_COLUMNS and name not in found:
+            found.append(name)
+    return found
 
 
 def _gx_frame(frame: pd.DataFrame, columns: list[str]) -> pd.DataFrame:

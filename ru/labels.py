@@ -13,6 +13,9 @@ DATASET_NAMES = {
     "staff": "Кадры",
     "ict": "Информатизация",
     "innovation": "Инновации",
+    "exam_results": "ГИА",
+    "vpr_results": "ВПР",
+    "olympiad": "Олимпиада",
 }
 # a dataset in the tables of a document (the passport)
 DATASET_DOCUMENT_NAMES = {

@@ -16,6 +16,7 @@ import duckdb
 
 from warehouse.catalog import CATALOG_COLUMNS, load_areas, load_catalog
 from warehouse.settings import current_settings
+from warehouse.subjects import SUBJECT_NAMES_RU
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 
@@ -31,6 +32,9 @@ class Model:
     path: str  # relative to warehouse/models
     # script: run as is (macros); view / table: CREATE OR REPLACE …; warnings: refill this build's rules
     materialized: str
+    # a table whose rows of a period depend on that period's data only, so a load rebuilds just the periods
+    # it wrote; False rebuilds it whole every time (result flags look at the periods before)
+    by_period: bool = True
 
     @property
     def name(self) -> str:
@@ -49,9 +53,15 @@ MODELS: tuple[Model, ...] = (
     Model("staging/stg_staff_person.sql", "view"),
     Model("staging/stg_ict.sql", "view"),
     Model("staging/stg_innovation.sql", "view"),
+    Model("staging/stg_period_settings.sql", "view"),
+    Model("staging/stg_exam_results.sql", "view"),
+    Model("staging/stg_vpr_results.sql", "view"),
+    Model("staging/stg_olympiad.sql", "view"),
     Model("staging/int_institution_inputs.sql", "view"),
-    # mart.indicator_catalog is written from indicators.yaml before the models below run
+    Model("staging/int_result_inputs.sql", "view"),
+    # mart.indicator_catalog and mart.subject_names are written from Python data before the models below run
     Model("mart/indicator_values.sql", "table"),
+    Model("mart/result_flags.sql", "table", by_period=False),
     Model("mart/staff_person.sql", "view"),
     Model("dq/warnings.sql", "warnings"),
 )
@@ -72,7 +82,9 @@ CREATE OR REPLACE TABLE mart.indicator_catalog (
     key_indicator BOOLEAN NOT NULL,
     sort_order INTEGER NOT NULL,
     inst_types VARCHAR,
-    outlier_check BOOLEAN NOT NULL
+    outlier_check BOOLEAN NOT NULL,
+    -- none / subject / subject_grade: which of mart.indicator_values' subject and grade columns it fills
+    breakdown VARCHAR NOT NULL
 )
 """
 
@@ -105,6 +117,7 @@ def catalog_rows() -> list[list[object]]:
             item.sort_order,
             None if item.inst_types is None else ",".join(item.inst_types),
             item.outlier_check,
+            item.breakdown,
         ]
         for item in load_catalog()
     ]
@@ -123,6 +136,35 @@ def write_catalog(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
+def write_subject_names(con: duckdb.DuckDBPyConnection) -> None:
+    """mart.subject_names (subject code, Russian name, display order) from warehouse/subjects.py."""
+    con.execute(
+        "CREATE OR REPLACE TABLE mart.subject_names "
+        "(subject VARCHAR PRIMARY KEY, name_ru VARCHAR NOT NULL, sort_order INTEGER NOT NULL)"
+    )
+    rows = [[code, name, n] for n, (code, name) in enumerate(SUBJECT_NAMES_RU.items(), start=1)]
+    con.execute(
+        "INSERT INTO mart.subject_names VALUES " + ", ".join("(?, ?, ?)" for _ in rows),
+        [value for row in rows for value in row],
+    )
+
+
+def _same_columns(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> bool:
+    """Whether the stored table has the columns the model now makes, in order (a warehouse built by an
+    older version lacks e.g. mart.indicator_values.subject and must be rebuilt whole, not appended to)."""
+    schema, table = name.split(".")
+    stored = [
+        r[0]
+        for r in con.execute(
+            "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
+            "ORDER BY column_index",
+            [schema, table],
+        ).fetchall()
+    ]
+    # DESCRIBE binds the query without running it
+    return stored == [r[0] for r in con.execute(f"DESCRIBE\n{sql}").fetchall()]
+
+
 def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     schema, table = name.split(".")
     row = con.execute(
@@ -139,7 +181,13 @@ def run_model(con: duckdb.DuckDBPyConnection, model: Model, periods: Collection[
         con.execute(sql)
     elif model.materialized == "view":
         con.execute(f"CREATE OR REPLACE VIEW {model.name} AS\n{sql}")
-    elif model.materialized == "table" and periods is not None and _table_exists(con, model.name):
+    elif (
+        model.materialized == "table"
+        and periods is not None
+        and model.by_period
+        and _table_exists(con, model.name)
+        and _same_columns(con, model.name, sql)
+    ):
         # every mart table is per period: a load that touched some periods recomputes only those
         wanted = sorted(periods)
         if not wanted:
@@ -163,7 +211,8 @@ def run_model(con: duckdb.DuckDBPyConnection, model: Model, periods: Collection[
 
 
 def build_marts(con: duckdb.DuckDBPyConnection, periods: Collection[str] | None = None) -> None:
-    """(Re)create the staging views, mart.indicator_catalog, mart.indicator_values and the computed warnings.
+    """(Re)create the staging views, mart.indicator_catalog, mart.subject_names, mart.indicator_values,
+    mart.result_flags and the computed warnings.
 
     Expects the schema of warehouse/schema.sql to be applied. Runs in the caller's connection and
     transaction; idempotent. `periods` limits the mart tables' rebuild to those periods (a load of one
@@ -172,5 +221,6 @@ def build_marts(con: duckdb.DuckDBPyConnection, periods: Collection[str] | None 
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {STAGING_SCHEMA}")
     ensure_settings(con)
     write_catalog(con)
+    write_subject_names(con)
     for model in MODELS:
         run_model(con, model, periods)

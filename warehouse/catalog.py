@@ -17,7 +17,12 @@ import yaml
 
 CATALOG_YAML = Path(__file__).resolve().parent / "indicators.yaml"
 
+# the areas of the conditions of education, which the notes, the passport and the area pages cover today;
+# ALL_AREAS adds the results (issue 13: their page and note section come in its second phase)
 AREAS = ("staff", "ict", "innovation")
+ALL_AREAS = (*AREAS, "results")
+# how an indicator's rows are broken down (indicators.md, «Results»): subject / grade columns of the mart
+BREAKDOWNS = ("none", "subject", "subject_grade")
 DIRECTIONS = ("up", "down", "none")
 # how a value is made from numerator and denominator (see the header of indicators.yaml)
 KINDS = ("share", "per100", "ratio", "count", "index")
@@ -39,6 +44,7 @@ CATALOG_COLUMNS = [
     "sort_order",
     "inst_types",
     "outlier_check",
+    "breakdown",
 ]
 
 
@@ -66,6 +72,7 @@ class Indicator:
     # None: published for every institution type
     inst_types: tuple[str, ...] | None = None
     outlier_check: bool = False
+    breakdown: str = "none"
 
     @property
     def scale(self) -> float:
@@ -84,7 +91,8 @@ def _read_yaml() -> dict[str, Any]:
 
 def _indicator(raw: dict[str, Any]) -> Indicator:
     code = raw.get("code", "?")
-    for name, allowed in (("area", AREAS), ("direction", DIRECTIONS), ("kind", KINDS)):
+    checks = (("area", ALL_AREAS), ("direction", DIRECTIONS), ("kind", KINDS), ("breakdown", BREAKDOWNS))
+    for name, allowed in checks:
         if raw.get(name) not in allowed:
             raise ValueError(f"indicator {code}: {name} must be one of {allowed}, not {raw.get(name)!r}")
     inst_types = raw.get("inst_types")
@@ -108,18 +116,19 @@ def _indicator(raw: dict[str, Any]) -> Indicator:
         sort_order=int(raw["sort_order"]),
         inst_types=None if inst_types is None else tuple(str(t) for t in inst_types),
         outlier_check=bool(raw.get("outlier_check", False)),
+        breakdown=str(raw["breakdown"]),
     )
 
 
 @functools.lru_cache(maxsize=1)
 def load_areas() -> tuple[Area, ...]:
-    """The three areas (кадры, информатизация, инновационная деятельность) in display order."""
+    """The four areas (кадры, информатизация, инновационная деятельность, результаты) in display order."""
     areas = [
         Area(code=str(a["code"]), name_ru=str(a["name_ru"]), sort_order=int(a["sort_order"]))
         for a in _read_yaml().get("areas", [])
     ]
-    if sorted(a.code for a in areas) != sorted(AREAS):
-        raise ValueError(f"{CATALOG_YAML}: areas must be exactly {AREAS}")
+    if sorted(a.code for a in areas) != sorted(ALL_AREAS):
+        raise ValueError(f"{CATALOG_YAML}: areas must be exactly {ALL_AREAS}")
     return tuple(sorted(areas, key=lambda a: a.sort_order))
 
 
@@ -179,6 +188,7 @@ def _catalog_frame() -> pd.DataFrame:
             # comma-separated for outside tools; NULL = every type
             "inst_types": None if i.inst_types is None else ",".join(i.inst_types),
             "outlier_check": i.outlier_check,
+            "breakdown": i.breakdown,
         }
         for i in _catalog()
     ]

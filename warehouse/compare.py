@@ -412,7 +412,8 @@ def institution_profile(
     if inst is None:
         raise KeyError(inst_id)
     cat = queries.indicator_catalog(db_path, user)
-    cat = _applicable_codes(cat, inst.inst_type)
+    # the results area has a row per subject and is not compared yet (issue 13, phase 2)
+    cat = _applicable_codes(cat[cat["area"] != "results"], inst.inst_type)
     banded = _sizes_frame(db_path, user, inst, period)
     group = _peer_group(db_path, user, inst, period, banded)
     prev = previous_period(db_path, user, period)

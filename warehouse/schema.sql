@@ -83,6 +83,57 @@ CREATE TABLE IF NOT EXISTS core.innovation (
     batch_id VARCHAR
 );
 
+-- ГИА: one row per participant per exam subject (data contract, dataset 5); participants by code only
+CREATE TABLE IF NOT EXISTS core.exam_results (
+    period VARCHAR NOT NULL,
+    inst_id VARCHAR NOT NULL,
+    exam VARCHAR NOT NULL,  -- ege / oge / gve
+    grade INTEGER NOT NULL,  -- 9 / 11
+    subject VARCHAR NOT NULL,
+    participant_id VARCHAR NOT NULL,
+    primary_score DOUBLE,
+    score INTEGER,  -- ЕГЭ except math_base
+    mark INTEGER,  -- ОГЭ, ГВЭ, ЕГЭ math_base
+    batch_id VARCHAR
+);
+
+-- ВПР: one row per participant per subject and grade (dataset 6)
+CREATE TABLE IF NOT EXISTS core.vpr_results (
+    period VARCHAR NOT NULL,
+    inst_id VARCHAR NOT NULL,
+    grade INTEGER NOT NULL,
+    subject VARCHAR NOT NULL,
+    participant_id VARCHAR NOT NULL,
+    primary_score DOUBLE,
+    mark INTEGER NOT NULL,
+    journal_mark INTEGER,
+    batch_id VARCHAR
+);
+
+-- ВсОШ: one row per participant per stage and subject (dataset 7); `subject` as written in the file,
+-- `subject_key` trimmed, whitespace collapsed, lower-cased, «ё» as «е» (what indicators compare and group by)
+CREATE TABLE IF NOT EXISTS core.olympiad (
+    period VARCHAR NOT NULL,
+    inst_id VARCHAR NOT NULL,
+    stage VARCHAR NOT NULL,  -- school / municipal / regional / final
+    subject VARCHAR NOT NULL,
+    subject_key VARCHAR NOT NULL,
+    grade INTEGER NOT NULL,
+    participant_id VARCHAR NOT NULL,
+    score DOUBLE,
+    status VARCHAR NOT NULL,  -- participant / prize_winner / winner
+    batch_id VARCHAR
+);
+
+-- settings that differ by period (e.g. the ЕГЭ minimum score of a subject in one year): a row here wins over
+-- the same key of meta.settings for that period only (warehouse/settings.py)
+CREATE TABLE IF NOT EXISTS meta.period_settings (
+    period VARCHAR NOT NULL,
+    key VARCHAR NOT NULL,
+    value VARCHAR NOT NULL,
+    PRIMARY KEY (period, key)
+);
+
 CREATE TABLE IF NOT EXISTS dq.load_log (
     batch_id VARCHAR PRIMARY KEY,
     loaded_at TIMESTAMP NOT NULL,

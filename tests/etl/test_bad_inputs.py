@@ -67,6 +67,65 @@ CASES: dict[str, tuple[str, int, int, int, set[tuple[int, str, str]], int]] = {
         {(3, "inst_id", "unknown_institution"), (4, "inst_id", "unknown_institution")},
         1,
     ),
+    # results (data contract, datasets 5–7): the cross-field rules of expectations/exam_results.json
+    "exam_cross_field.csv": (
+        "partial",
+        9,
+        1,  # row 10: ГВЭ-11 in Russian with a mark
+        8,
+        {
+            (2, "grade", "ege_grade"),  # ЕГЭ in grade 9
+            (3, "subject", "oge_gve_subject"),  # profile mathematics in the ОГЭ
+            (4, "mark", "mark_range"),  # mark 6
+            (5, "score", "score_required"),  # ЕГЭ social studies without a score
+            (6, "score", "score_not_applicable"),  # an ОГЭ with a test score
+            (7, "mark", "mark_required"),  # base mathematics without a mark
+            (8, "mark", "mark_not_applicable"),  # ЕГЭ Russian with a mark
+            (9, "subject", "ege_subject"),  # ЕГЭ «математика» without a level
+        },
+        1,
+    ),
+    # the same participant twice in one subject (period spelled 2024-2025): both copies go; the physics
+    # row of the same participant is another key
+    "exam_duplicate_participant.csv": (
+        "partial",
+        3,
+        1,
+        2,
+        {(2, "participant_id", "duplicate_key"), (3, "participant_id", "duplicate_key")},
+        1,
+    ),
+    "vpr_bad_rows.csv": (
+        "partial",
+        5,
+        1,  # row 6: «окружающий мир», grade 4, no journal mark (optional)
+        4,
+        {
+            (2, "grade", "grade_range"),  # a ВПР in grade 3
+            (3, "journal_mark", "mark_range"),  # journal mark 1
+            (4, "subject", "allowed_values"),  # base mathematics is not a ВПР subject
+            (5, "mark", "required"),  # no ВПР mark
+        },
+        1,
+    ),
+    # «Математика », «математика» are one subject: the same participant twice at the school stage is a
+    # duplicate; «МАТЕМАТИКА» of another participant and the municipal stage are other keys
+    "olympiad_spellings.csv": (
+        "partial",
+        5,
+        2,
+        3,
+        {
+            (2, "participant_id", "duplicate_key"),
+            (3, "participant_id", "duplicate_key"),
+            (6, "grade", "grade_range"),  # grade 12
+        },
+        1,
+    ),
+    # the city's ОГЭ in one Windows-1251 CSV (CRLF, decimal comma): a school missing from the registry
+    "exam_oge_cp1251.csv": ("partial", 4, 3, 1, {(5, "inst_id", "unknown_institution")}, 1),
+    # a РЦОИ protocol: one ЕГЭ subject, three title rows above the header, a name column (ignored)
+    "exam_ege_protocol.xlsx": ("loaded", 3, 3, 0, set(), 0),
 }
 
 
@@ -130,6 +189,34 @@ def test_unknown_columns_are_a_notice(seeded: Path) -> None:
         assert con.execute("SELECT short_name FROM core.institutions WHERE inst_id = 'T9'").fetchone() == (
             "МОБУ «СОШ № 9»",  # short name defaults to the full name
         )
+
+
+def test_results_files_are_read_as_handed_out(seeded: Path) -> None:
+    """The РЦОИ XLSX protocol (title rows, a name column) and the Windows-1251 ОГЭ CSV load as data."""
+    protocol = load_files([CORPUS / "exam_ege_protocol.xlsx"], seeded).files[0]
+    assert protocol.dataset == "exam_results"
+    assert "«ФИО участника»" in protocol.message_ru  # the name column is reported as ignored
+    oge = load_files([CORPUS / "exam_oge_cp1251.csv"], seeded).files[0]
+    assert oge.dataset == "exam_results"
+    with duckdb.connect(str(seeded), read_only=True) as con:
+        rows = con.execute(
+            "SELECT inst_id, exam, grade, subject, participant_id, primary_score, score, mark "
+            "FROM core.exam_results ORDER BY participant_id"
+        ).fetchall()
+        assert rows == [
+            ("T1", "oge", 9, "russian", "1001", 25.5, None, 4),
+            ("T1", "oge", 9, "russian", "1002", 12.0, None, 2),
+            ("T4", "gve", 9, "russian", "1003", None, None, 3),
+            ("T1", "ege", 11, "russian", "X001", 40.0, 24, None),
+            ("T1", "ege", 11, "russian", "X002", 10.0, 23, None),
+            ("T4", "ege", 11, "russian", "X003", 55.0, 100, None),
+        ]
+        # the participants' names are stored nowhere: not in core, not in the quarantine, not in the log
+        columns = {r[0] for r in con.execute("DESCRIBE core.exam_results").fetchall()}
+        assert not any("name" in c for c in columns)
+        for table in ("dq.quarantine", "dq.load_log"):
+            text = con.execute(f"SELECT string_agg(CAST(COLUMNS(*) AS VARCHAR), ' ') FROM {table}").fetchall()
+            assert "Иванов" not in str(text) and "Петрова" not in str(text)
 
 
 def test_same_file_twice_changes_nothing(seeded: Path) -> None:

@@ -13,6 +13,7 @@ import openpyxl
 import pytest
 
 from auth.identity import User
+from etl.contract import LOAD_ORDER
 from etl.templates import write_templates
 from tests.etl.helpers import STAFF_HEADER, staff_row, write_xlsx
 from tests.quality.conftest import CORPUS, assert_clean, frame_with
@@ -198,7 +199,7 @@ def test_templates_are_the_command_lines_templates(tmp_path):
 def test_upload_page_opens_before_any_data(app, request, which):
     at = app(request.getfixturevalue(which), "pages/upload.py")
     assert_clean(at)
-    assert at.get("file_uploader") and len(at.get("download_button")) == 4
+    assert at.get("file_uploader") and len(at.get("download_button")) == len(LOAD_ORDER)  # one template each
     assert not any("Данные не загружены" in i.value for i in at.info)
 
 

@@ -63,7 +63,7 @@ def test_rebuild_is_idempotent(tmp_path: Path) -> None:
     build_marts(con)
     assert con.execute("SELECT * FROM mart.indicator_values ORDER BY ALL").fetchall() == snapshot
     assert con.execute("SELECT * FROM dq.warnings ORDER BY ALL").fetchall() == warnings
-    assert con.execute("SELECT count(*) FROM mart.indicator_catalog").fetchone() == (34,)
+    assert con.execute("SELECT count(*) FROM mart.indicator_catalog").fetchone() == (54,)
 
 
 def test_build_inside_a_rolled_back_transaction_leaves_nothing(tmp_path: Path) -> None:

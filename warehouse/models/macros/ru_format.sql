@@ -10,3 +10,7 @@ CREATE OR REPLACE MACRO staging.ru_decimal(x) AS
 -- with an explicit sign, for changes (format() rejects '{:+,.1f}')
 CREATE OR REPLACE MACRO staging.ru_signed(x) AS
     CASE WHEN round(x::DOUBLE, 1) > 0 THEN '+' ELSE '' END || staging.ru_decimal(x);
+
+-- a share already × 100: `24,1 %` with a non-breaking space before the sign, as pages/ui/fmt.py percent()
+CREATE OR REPLACE MACRO staging.ru_percent(x) AS
+    staging.ru_decimal(x) || chr(160) || '%';

@@ -1,9 +1,18 @@
 -- Every indicator for every institution, municipality and the region, per period and institution type.
 -- Aggregates sum the numerators and denominators of the published institution rows and recompute the value
 -- (never an average of institution values); the catalogue's `kind` decides how a value is made, and its
--- `inst_types` which institutions an indicator is published for.
+-- `inst_types` which institutions an indicator is published for. The results indicators carry their
+-- breakdown in `subject` and `grade` (indicators.md, «Results»); every other indicator has both NULL. Both
+-- columns are grouping keys of the aggregates, so a subject's municipal row sums that subject's institution
+-- rows, and the 'all' rows sum the institutions' 'all' rows.
 WITH inputs AS (
-    SELECT * FROM staging.int_institution_inputs
+    SELECT
+        period, inst_id, indicator_code, CAST(NULL AS VARCHAR) AS subject, CAST(NULL AS INTEGER) AS grade,
+        numerator, denominator, weight
+    FROM staging.int_institution_inputs
+    UNION ALL
+    SELECT period, inst_id, indicator_code, subject, grade, numerator, denominator, weight
+    FROM staging.int_result_inputs
 ),
 
 catalog AS (
@@ -21,6 +30,8 @@ published AS (
         institutions.inst_type,
         inputs.inst_id,
         inputs.indicator_code,
+        inputs.subject,
+        inputs.grade,
         catalog.kind,
         inputs.numerator,
         inputs.denominator,
@@ -41,6 +52,8 @@ institution_rows AS (
         inst_type,
         inst_id,
         indicator_code,
+        subject,
+        grade,
         kind,
         numerator,
         denominator
@@ -53,6 +66,8 @@ grouped AS (
     SELECT
         period,
         indicator_code,
+        subject,
+        grade,
         kind,
         municipality,
         inst_type,
@@ -62,10 +77,10 @@ grouped AS (
         sum(denominator * weight) AS denominator
     FROM published
     GROUP BY GROUPING SETS (
-        (period, indicator_code, kind, municipality, inst_type),
-        (period, indicator_code, kind, municipality),
-        (period, indicator_code, kind, inst_type),
-        (period, indicator_code, kind)
+        (period, indicator_code, subject, grade, kind, municipality, inst_type),
+        (period, indicator_code, subject, grade, kind, municipality),
+        (period, indicator_code, subject, grade, kind, inst_type),
+        (period, indicator_code, subject, grade, kind)
     )
 ),
 
@@ -77,6 +92,8 @@ aggregate_rows AS (
         CASE WHEN is_all_types = 1 THEN 'all' ELSE inst_type END AS inst_type,
         CAST(NULL AS VARCHAR) AS inst_id,
         indicator_code,
+        subject,
+        grade,
         kind,
         numerator,
         denominator
@@ -97,6 +114,8 @@ final AS (
         inst_type,
         inst_id,
         indicator_code,
+        subject,
+        grade,
         CAST(numerator AS DOUBLE) AS numerator,
         CAST(denominator AS DOUBLE) AS denominator,
         -- a denominator of 0 gives NULL, not 0 and not an error

@@ -189,7 +189,7 @@ def _system_user() -> str | None:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from etl.loader import expand_paths, load_files
+    from etl.loader import DiskFull, expand_paths, load_files
     from warehouse.db import LoadLockBusy
 
     paths = expand_paths(args.paths)
@@ -209,6 +209,10 @@ def cmd_load(args: argparse.Namespace) -> int:
     except LoadLockBusy:
         bar.close()
         print(messages.CLI_BUSY, file=sys.stderr)
+        return EXIT_USAGE
+    except DiskFull as exc:  # nothing was loaded and nothing is left behind
+        bar.close()
+        print(exc.message_ru, file=sys.stderr)
         return EXIT_USAGE
     bar.close()
     print_summary(result, sys.stdout)

@@ -89,7 +89,7 @@ CREATE TABLE IF NOT EXISTS dq.load_log (
     source_file VARCHAR NOT NULL,
     sha256 VARCHAR,
     dataset VARCHAR,
-    status VARCHAR NOT NULL,  -- loaded / partial / rejected / duplicate
+    status VARCHAR NOT NULL,  -- loaded / partial / rejected / duplicate / replaced (by a later file of its load)
     rows_read BIGINT NOT NULL,
     rows_loaded BIGINT NOT NULL,
     rows_quarantined BIGINT NOT NULL,

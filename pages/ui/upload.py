@@ -142,7 +142,7 @@ def run_upload(
     if ctx.user.role == "head":
         raise PermissionError("the head of the education department does not load files")
     from etl.cli import print_summary
-    from etl.loader import InputFile, load_files
+    from etl.loader import DiskFull, InputFile, load_files
     from warehouse.db import LoadLockBusy
 
     inputs = [InputFile(name=str(f.name), data=bytes(f.getvalue())) for f in files]
@@ -168,6 +168,8 @@ def run_upload(
             )
         except LoadLockBusy:
             outcome.failure = messages.UPLOAD_BUSY
+        except DiskFull as exc:  # the warehouse is unchanged; the message says how much room is needed
+            outcome.failure = exc.message_ru
         except Exception as exc:  # our own bug: say so, keep the traceback for the administrator
             detail = "".join(traceback.format_exception_only(exc)).strip()
             outcome.failure = messages.UPLOAD_INTERNAL.format(detail=safe.md(detail[:300]))

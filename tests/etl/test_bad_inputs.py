@@ -7,10 +7,12 @@ dq.quarantine and the exit status of the load.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from etl.loader import LoadResult, load_files
@@ -67,6 +69,27 @@ CASES: dict[str, tuple[str, int, int, int, set[tuple[int, str, str]], int]] = {
         {(3, "inst_id", "unknown_institution"), (4, "inst_id", "unknown_institution")},
         1,
     ),
+    # a group header «Категория» over «Дата присвоения» / «Действует до»: the two rows are read together, the
+    # data starts in row 3 and no category date is lost
+    "two_row_header.csv": ("loaded", 3, 3, 0, set(), 0),
+    "two_row_header.xlsx": ("loaded", 3, 3, 0, set(), 0),  # the same with merged cells
+    # «2019» and «1980» are years, not Excel serials (1905-07-11 and 1905-06-02): refused as dates
+    "bare_year.csv": (
+        "partial",
+        3,
+        1,
+        2,
+        {(2, "category_date", "format_date_year"), (3, "birth_date", "format_date_year")},
+        1,
+    ),
+    # «Код организации» twice, T1 and T2 in row 3: the file is refused naming the column
+    "duplicate_column_conflict.csv": ("rejected", 0, 0, 0, set(), 2),
+    "duplicate_column_agree.csv": ("loaded", 2, 2, 0, set(), 0),  # «ФИО» twice, the same names
+    # a NUL inside a name (removed, with a notice) and a zero-width space inside a code (refused, shown)
+    "invisible_characters.csv": ("partial", 3, 2, 1, {(3, "inst_id", "unknown_institution")}, 1),
+    "thin_spaces.csv": ("loaded", 2, 2, 0, set(), 0),  # «1 200» with U+2009, «1 050» with U+202F
+    "numeric_staff_ids.xlsx": ("loaded", 3, 3, 0, set(), 0),  # 50 and 7 formatted «00000», 123 not
+    "wrong_sheet.xlsx": ("rejected", 0, 0, 0, set(), 2),  # the data is on the second sheet
 }
 
 
@@ -82,7 +105,7 @@ def seeded(tmp_path: Path) -> Path:
 def _check_accounting(db: Path, result: LoadResult) -> None:
     with duckdb.connect(str(db), read_only=True) as con:
         for f in result.files:
-            assert f.rows_read == f.rows_loaded + f.rows_quarantined
+            assert f.rows_read == f.rows_loaded + f.rows_quarantined + f.rows_replaced
             row = con.execute(
                 "SELECT status, rows_read, rows_loaded, rows_quarantined FROM dq.load_log WHERE batch_id = ?",
                 [f.batch_id],
@@ -269,3 +292,197 @@ def test_one_run_and_narrow_groups_find_the_same_rows(name: str, monkeypatch: py
     assert failures() == one_run
     if name != "duplicates.csv":  # duplicates are a rule of etl/rules.py, not of the suite
         assert one_run, "the file has rows that break the suite"
+
+
+def _rows(db: Path, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+@pytest.mark.parametrize("name", ["two_row_header.csv", "two_row_header.xlsx"])
+def test_two_row_header_keeps_both_date_columns(seeded: Path, name: str) -> None:
+    f = load_files([CORPUS / name], seeded).files[0]
+    assert "Заголовок занимает две строки (1 и 2)" in f.message_ru
+    assert "«Категория / Дата присвоения» — «Дата присвоения категории»" in f.message_ru
+    assert "Неизвестные столбцы" not in f.message_ru
+    staff = _rows(
+        seeded,
+        "SELECT staff_id, category, category_date, category_valid_until, category_valid_until_given "
+        "FROM core.staff ORDER BY staff_id",
+    )
+    assert staff == [
+        ("1", "highest", dt.date(2023, 10, 1), dt.date(2028, 10, 1), True),
+        # not given: five years from the date (categories granted before 1 September 2023 have a term)
+        ("2", "first", dt.date(2022, 3, 15), dt.date(2027, 3, 15), False),
+        ("3", "first", dt.date(2021, 12, 1), dt.date(2026, 12, 1), False),
+    ]
+
+
+def test_a_sub_header_that_names_nothing_is_not_data(seeded: Path, tmp_path: Path) -> None:
+    """A second header row whose cells are not columns of the contract: its columns are named in the notice
+    (not silently dropped) and the row is not quarantined as data."""
+    lines = (CORPUS / "two_row_header.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("Дата присвоения", "Когда").replace("Действует до", "Срок")
+    path = tmp_path / "odd_sub_header.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    f = load_files([path], seeded).files[0]
+    # three data rows (row 2 is not one of them); their category dates are in columns the loader cannot name,
+    # so the categories lack dates, and the user is told which columns were left out
+    assert (f.rows_read, f.rows_loaded, f.rows_quarantined) == (3, 0, 3)
+    rules = _rows(
+        seeded, "SELECT row_number, rule FROM dq.quarantine WHERE batch_id = ? ORDER BY 1", [f.batch_id]
+    )
+    assert rules == [
+        (3, "category_date_required"),
+        (4, "category_date_required"),
+        (5, "category_date_required"),
+    ]
+    assert "Неизвестные столбцы пропущены: «Категория / Когда», «Категория / Срок»." in f.message_ru
+    assert "подзаголовки не распознаны" in f.message_ru
+
+
+def test_a_column_without_header_but_with_values_is_reported(seeded: Path, tmp_path: Path) -> None:
+    lines = (CORPUS / "resubmission_v2.csv").read_bytes().decode("cp1251").splitlines()
+    path = tmp_path / "unnamed.csv"
+    path.write_text(
+        "\n".join([lines[0] + ";", *(line + ";x" for line in lines[1:])]) + "\n", encoding="utf-8"
+    )
+    f = load_files([path], seeded).files[0]
+    assert f.status == "loaded"
+    assert "Столбец S без заголовка содержит значения (3) и пропущен" in f.message_ru
+
+
+def test_a_bare_year_asks_for_the_full_date(seeded: Path) -> None:
+    f = load_files([CORPUS / "bare_year.csv"], seeded).files[0]
+    messages = dict(
+        _rows(seeded, "SELECT column_name, message_ru FROM dq.quarantine WHERE batch_id = ?", [f.batch_id])
+    )
+    assert messages["category_date"].endswith(
+        "значение «2019» — указан только год, а нужна полная дата (ДД.ММ.ГГГГ, например 01.09.2019)."
+    )
+    assert "«1980» — указан только год" in messages["birth_date"]
+    assert "возраст" not in messages["birth_date"].lower()
+    # an Excel serial in the plausible range is still a date: 45000 is 15.03.2023
+    from etl.normalize import _dates
+
+    parsed = _dates(pd.Series(["45000", "2019", "1980", "20.09.2024"], dtype="str"))
+    assert parsed.tolist()[0] == pd.Timestamp("2023-03-15") and parsed.isna().tolist() == [
+        False,
+        True,
+        True,
+        False,
+    ]
+
+
+def test_a_column_given_twice(seeded: Path) -> None:
+    conflict = load_files([CORPUS / "duplicate_column_conflict.csv"], seeded).files[0]
+    assert conflict.message_ru.startswith(
+        "Столбец «Код организации» указан в файле 2 раза, и значения в копиях расходятся (строк с расхождением: "
+        "1; первая — строка 3: «T1» и «T2»)."
+    )
+    agree = load_files([CORPUS / "duplicate_column_agree.csv"], seeded).files[0]
+    assert "Столбец «ФИО» указан 2 раза; значения в копиях совпадают, прочитан один." in agree.message_ru
+    assert "Неизвестные столбцы" not in agree.message_ru
+
+
+def test_invisible_characters(seeded: Path) -> None:
+    f = load_files([CORPUS / "invisible_characters.csv"], seeded).files[0]
+    assert "Из значений удалены нулевые символы (NUL, 1)" in f.message_ru
+    assert _rows(seeded, "SELECT full_name FROM core.staff ORDER BY staff_id") == [
+        ("Иванова Анна",),
+        ("Титов Олег",),
+    ]
+    [(value, message)] = _rows(
+        seeded, "SELECT value, message_ru FROM dq.quarantine WHERE batch_id = ?", [f.batch_id]
+    )
+    assert value == "T\u200b1"  # stored as written
+    assert "значение «T‹U+200B›1»" in message  # shown so that the user sees what is wrong
+
+
+def test_thin_spaces_separate_thousands(seeded: Path) -> None:
+    load_files([CORPUS / "thin_spaces.csv"], seeded)
+    assert _rows(seeded, "SELECT inst_id, students FROM core.ict ORDER BY inst_id") == [
+        ("T1", 1200),
+        ("T4", 1050),
+    ]
+
+
+def test_numeric_staff_ids_keep_their_zero_format(seeded: Path) -> None:
+    f = load_files([CORPUS / "numeric_staff_ids.xlsx"], seeded).files[0]
+    assert _rows(seeded, "SELECT staff_id FROM core.staff ORDER BY staff_id") == [
+        ("00007",),
+        ("00050",),
+        ("123",),
+    ]
+    # the one number without a zero format: the user is told its zeros may be lost
+    assert "В столбце «Табельный номер» есть значения, записанные в Excel числом (1)" in f.message_ru
+
+
+def test_wrong_sheet_names_the_sheets(seeded: Path) -> None:
+    f = load_files([CORPUS / "wrong_sheet.xlsx"], seeded).files[0]
+    assert f.message_ru.endswith("Прочитан лист «Пояснения»; листы книги: «Пояснения», «Данные».")
+
+
+def test_a_sheet_named_in_russian_cut_to_excel_limit_is_found(tmp_path: Path) -> None:
+    """Excel cuts a sheet name to 31 characters: «Сведения о педагогических работниках» (36) becomes
+    «Сведения о педагогических работ», and that sheet is still the staff sheet."""
+    import openpyxl
+
+    from etl.readers import read_file
+    from etl.templates import INSTRUCTION_SHEET, LISTS_SHEET
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Пояснения"
+    ws = wb.create_sheet("Сведения о педагогических работниках"[:31])
+    header, row = (CORPUS / "duplicates.csv").read_text(encoding="utf-8").splitlines()[:2]
+    ws.append(header.split(";"))
+    ws.append(row.split(";"))
+    wb.save(tmp_path / "book.xlsx")
+    raw = read_file(tmp_path / "book.xlsx", (tmp_path / "book.xlsx").read_bytes())
+    assert (raw.dataset, raw.sheet, len(raw.frame)) == ("staff", "Сведения о педагогических работ", 1)
+    assert max(len(INSTRUCTION_SHEET), len(LISTS_SHEET)) <= 31
+
+
+def test_two_files_for_one_institution_in_one_load(seeded: Path) -> None:
+    """v1 and v2 for T1, 2024/2025 in one command: v2 (the later one) stays; v1's log row says it was
+    replaced, with its loaded count honest (0 of its rows remain) and v2 named."""
+    result = load_files([CORPUS / "resubmission_v1.csv", CORPUS / "resubmission_v2.csv"], seeded)
+    v1, v2 = result.files
+    assert (v1.status, v1.rows_read, v1.rows_loaded, v1.rows_quarantined, v1.rows_replaced) == (
+        "replaced",
+        3,
+        0,
+        2,
+        1,
+    )
+    assert v1.rows_read == v1.rows_loaded + v1.rows_quarantined + v1.rows_replaced
+    assert (v2.status, v2.rows_loaded) == ("loaded", 3)
+    assert "заменены файлом «resubmission_v2.csv» этой же загрузки" in v1.message_ru
+    assert "Заменяет строки файла «resubmission_v1.csv» этой же загрузки" in v2.message_ru
+    log = _rows(
+        seeded,
+        "SELECT source_file, status, rows_read, rows_loaded, rows_quarantined, message_ru FROM dq.load_log "
+        "WHERE batch_id IN (?, ?) ORDER BY batch_id",
+        [v1.batch_id, v2.batch_id],
+    )
+    assert [r[:5] for r in log] == [
+        ("resubmission_v1.csv", "replaced", 3, 0, 2),
+        ("resubmission_v2.csv", "loaded", 3, 3, 0),
+    ]
+    assert log[0][5] == v1.message_ru and log[1][5] == v2.message_ru
+    assert _rows(seeded, "SELECT count(*), max(ped_experience_years) FROM core.staff") == [(3, 14.0)]
+    # the summary names both
+    import io
+
+    from etl.cli import print_summary
+
+    text = io.StringIO()
+    print_summary(result, text)
+    assert "Итог: заменён другим файлом этой же загрузки (последним по имени)." in text.getvalue()
+    # later by name, whatever the order given: the same outcome when v2 is named first
+    again = load_files([CORPUS / "resubmission_v2.csv", CORPUS / "resubmission_v1.csv"], seeded, force=True)
+    assert [(f.source_file, f.status) for f in again.files] == [
+        ("resubmission_v1.csv", "replaced"),
+        ("resubmission_v2.csv", "loaded"),
+    ]
+    assert _rows(seeded, "SELECT count(*) FROM core.staff") == [(3,)]

@@ -419,7 +419,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nПрервано пользователем; хранилище не изменено.", file=sys.stderr)
         return 130
-    except Exception:
+    except Exception as exc:
+        from etl.loader import DiskFull
+
+        if isinstance(exc, DiskFull):  # `demo` too: a full disk is not our bug
+            print(exc.message_ru, file=sys.stderr)
+            return EXIT_USAGE
         print(messages.CLI_INTERNAL, file=sys.stderr)
         traceback.print_exc()
         return 3

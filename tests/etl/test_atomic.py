@@ -17,6 +17,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Iterator
 from pathlib import Path
 
 import duckdb
@@ -279,3 +280,46 @@ def test_a_killed_load_leaves_no_orphans_for_the_next(warehouse: Path, tmp_path:
     # the killed file loads normally afterwards, and is archived again
     assert load_files([killed], warehouse).files[0].status == "loaded"
     assert orphan in _archived(warehouse)
+
+
+@pytest.fixture()
+def small_disk(tmp_path: Path) -> Iterator[Path]:
+    """A real 6 MB tmpfs (needs root and the right to mount; skipped elsewhere)."""
+    folder = tmp_path / "small_disk"
+    folder.mkdir()
+    mounted = subprocess.run(
+        ["mount", "-t", "tmpfs", "-o", "size=6m", "tmpfs", str(folder)], capture_output=True, check=False
+    )
+    if mounted.returncode != 0:
+        pytest.skip("no tmpfs can be mounted here")
+    try:
+        yield folder
+    finally:
+        subprocess.run(["umount", str(folder)], check=False)
+
+
+def test_a_real_full_disk_during_the_load(
+    small_disk: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """On a real small disk whose room the free-space check misjudges (the check is skipped here), DuckDB's
+    WAL does not fit: DuckDB reports it in its own exception, which is read as a full disk too."""
+    db = small_disk / "w.duckdb"
+    assert load_files([CORPUS / "registry.csv"], db).exit_code == 0
+    before, archived = _state(db), _archived(db)
+    rows = [
+        staff_row("T1" if i % 2 else "T2", str(i), name=f"Работник {i} " + "x" * 40) for i in range(20000)
+    ]
+    big = write_csv(tmp_path / "big.csv", STAFF_HEADER, rows)  # 4.8 MB: the copy fits, the WAL does not
+    monkeypatch.setattr("warehouse.db.check_free_space", lambda *args, **kwargs: None)
+    with pytest.raises(DiskFull) as caught:
+        load_files([big], db)
+    assert DISK_FULL.match(caught.value.message_ru)
+    assert _state(db) == before
+    assert _leftovers(small_disk) == []
+    assert _archived(db) == archived
+    # and with the check: refused before copying, same message form
+    monkeypatch.undo()
+    with pytest.raises(DiskFull) as checked:
+        load_files([big], db)
+    assert checked.value.message_ru.startswith("Недостаточно места на диске: нужно ")
+    assert _state(db) == before

@@ -710,6 +710,9 @@ class _ArchiveJournal:
     def __init__(self, db_path: Path) -> None:
         self.path = db_path.with_name(f".{db_path.name}.archive-journal")
         self.created: list[Path] = []
+        self.owned = (
+            False  # the journal was read by this load (under the lock): from then on it is this load's
+        )
 
     def add(self, *paths: Path) -> None:
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
@@ -730,17 +733,20 @@ class _ArchiveJournal:
         self.created = []
 
     def discard(self) -> None:
-        """The load failed before publishing: its archived files belong to no state."""
+        """The load failed before publishing: its archived files belong to no state. A load that failed
+        before it read the journal (no room for the copy) leaves a killed load's journal for the next one."""
         for path in self.created:
             with contextlib.suppress(OSError):
                 path.unlink()
-        self.close()
+        if self.owned:
+            self.close()
 
 
 def _clean_orphans(con: duckdb.DuckDBPyConnection, db_path: Path, journal: _ArchiveJournal) -> None:
     """Remove what killed loads left in the archive (called under the load lock, before this load archives
     anything): the files a journal lists that the published load log does not reference, and `.part` files
     of processes that no longer run. The files kept are tightened to owner-only (older warehouses)."""
+    journal.owned = True
     folder = archive_dir(db_path)
     if not folder.exists():
         journal.close()

@@ -251,7 +251,9 @@ def test_full_disk_on_the_command_line(warehouse: Path, tmp_path: Path) -> None:
     assert _leftovers(warehouse.parent) == []
 
 
-def test_a_killed_load_leaves_no_orphans_for_the_next(warehouse: Path, tmp_path: Path) -> None:
+def test_a_killed_load_leaves_no_orphans_for_the_next(
+    warehouse: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A loader killed after archiving (point «written») leaves an archived file that no published load
     references; the next load removes it, and stale `.part` files of dead processes, under its lock."""
     archived = _archived(warehouse)
@@ -272,6 +274,12 @@ def test_a_killed_load_leaves_no_orphans_for_the_next(warehouse: Path, tmp_path:
     dead.write_bytes(b"half a file")
 
     other = write_csv(tmp_path / "other.csv", STAFF_HEADER, [staff_row("T2", "5")])
+    # a load refused for want of room before it takes over the journal keeps the killed load's list
+    with monkeypatch.context() as m:
+        m.setattr("warehouse.db.check_free_space", _no_room)
+        with pytest.raises(DiskFull):
+            load_files([other], warehouse)
+    assert (warehouse.parent / f".{warehouse.name}.archive-journal").exists()
     result = load_files([other], warehouse)
     assert result.exit_code == 0
     kept = f"{hashlib.sha256(other.read_bytes()).hexdigest()}.csv"
@@ -280,6 +288,12 @@ def test_a_killed_load_leaves_no_orphans_for_the_next(warehouse: Path, tmp_path:
     # the killed file loads normally afterwards, and is archived again
     assert load_files([killed], warehouse).files[0].status == "loaded"
     assert orphan in _archived(warehouse)
+
+
+def _no_room(db_path: Path, extra_bytes: int, *, copy: bool) -> None:
+    from warehouse.db import InsufficientSpace
+
+    raise InsufficientSpace(10 * 2**20, 2**20, db_path.parent)
 
 
 @pytest.fixture()

@@ -489,3 +489,29 @@ def test_two_files_for_one_institution_in_one_load(seeded: Path) -> None:
         ("resubmission_v2.csv", "loaded"),
     ]
     assert _rows(seeded, "SELECT count(*) FROM core.staff") == [(3,)]
+
+
+def test_a_later_file_replacing_part_of_an_earlier_one(seeded: Path, tmp_path: Path) -> None:
+    """a.csv holds T1 and T2, b.csv (later by name) T1 only: a.csv keeps its T2 row as loaded, and says that
+    its T1 rows were replaced by b.csv."""
+    lines = (CORPUS / "duplicates.csv").read_text(encoding="utf-8").splitlines()
+    t1, t2 = lines[1], lines[3].replace(";T1;", ";T2;")
+    (tmp_path / "a.csv").write_text("\n".join([lines[0], t1, t2]) + "\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("\n".join([lines[0], lines[3]]) + "\n", encoding="utf-8")
+    a, b = load_files([tmp_path / "b.csv", tmp_path / "a.csv"], seeded).files
+    assert (a.source_file, a.status, a.rows_read, a.rows_loaded, a.rows_replaced) == (
+        "a.csv",
+        "loaded",
+        2,
+        1,
+        1,
+    )
+    assert a.message_ru.endswith(
+        "Заменено строк: 1 — файлом «b.csv» этой же загрузки (та же организация и учебный год)."
+    )
+    assert (b.status, b.rows_loaded) == ("loaded", 1)
+    assert _rows(seeded, "SELECT inst_id, staff_id FROM core.staff ORDER BY 1") == [("T1", "2"), ("T2", "2")]
+    log = _rows(
+        seeded, "SELECT status, rows_loaded, message_ru FROM dq.load_log WHERE batch_id = ?", [a.batch_id]
+    )
+    assert log == [("loaded", 1, a.message_ru)]

@@ -251,7 +251,6 @@ def load_files(
     except Exception as exc:
         if not is_disk_full(exc):
             raise
-        journal.discard()  # what this load archived belongs to no published state
         raise _disk_full(exc, db_path, fresh, incoming) from exc
     journal.close()  # published: what it archived is referenced by the load log
     report(1.0, messages.PROGRESS_STEPS["publish"])
@@ -274,7 +273,8 @@ def _load(
 ) -> list[FileResult]:
     batches = _Batch()
     results: list[FileResult] = []
-    with write_transaction(db_path, fresh=fresh, extra_bytes=incoming) as con:
+    # a copy that is dropped (any error) takes what this load archived with it, under the load lock
+    with write_transaction(db_path, fresh=fresh, extra_bytes=incoming, on_abort=journal.discard) as con:
         _clean_orphans(con, db_path, journal)
         settings = _ensure_settings(con, fresh)
         if max_file_mb is not None:

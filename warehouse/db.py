@@ -19,7 +19,7 @@ import fcntl
 import os
 import shutil
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -131,13 +131,19 @@ def _remove_stale_temps(db_path: Path) -> None:
 
 @contextlib.contextmanager
 def write_transaction(
-    db_path: Path, *, fresh: bool = False, wait: bool = True, extra_bytes: int = 0
+    db_path: Path,
+    *,
+    fresh: bool = False,
+    wait: bool = True,
+    extra_bytes: int = 0,
+    on_abort: Callable[[], None] | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
     """Yield a connection to a private copy of the warehouse and publish it atomically on success.
 
     `fresh=True` starts from an empty warehouse (the demo build). On any exception the copy is dropped
     and the published file is untouched. `extra_bytes` (the size of the incoming files) is added to the
-    copy's size for the free-space check made before copying (InsufficientSpace).
+    copy's size for the free-space check made before copying (InsufficientSpace). `on_abort` runs when
+    the copy is dropped, still under the load lock (the loader removes what it archived for this copy).
     """
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
@@ -181,6 +187,9 @@ def write_transaction(
                         leftover.unlink()
                 with contextlib.suppress(OSError):
                     shutil.rmtree(tmp.with_name(tmp.name + ".tmp"))  # DuckDB's spill folder
+                if on_abort is not None:
+                    with contextlib.suppress(Exception):  # the error that aborted the load is the one to see
+                        on_abort()
 
 
 @contextlib.contextmanager

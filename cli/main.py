@@ -155,7 +155,7 @@ def _system_user() -> str | None:
 
 
 def cmd_load(args: argparse.Namespace) -> int:
-    from etl.loader import expand_paths, load_files
+    from etl.loader import DiskFull, expand_paths, load_files
     from warehouse.db import LoadLockBusy
 
     paths = expand_paths(args.paths)
@@ -175,6 +175,10 @@ def cmd_load(args: argparse.Namespace) -> int:
     except LoadLockBusy:
         bar.close()
         print(messages.CLI_BUSY, file=sys.stderr)
+        return EXIT_USAGE
+    except DiskFull as exc:  # nothing was loaded and nothing is left behind
+        bar.close()
+        print(exc.message_ru, file=sys.stderr)
         return EXIT_USAGE
     bar.close()
     print_summary(result, sys.stdout)
@@ -381,7 +385,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nПрервано пользователем; хранилище не изменено.", file=sys.stderr)
         return 130
-    except Exception:
+    except Exception as exc:
+        from etl.loader import DiskFull
+
+        if isinstance(exc, DiskFull):  # `demo` too: a full disk is not our bug
+            print(exc.message_ru, file=sys.stderr)
+            return EXIT_USAGE
         print(messages.CLI_INTERNAL, file=sys.stderr)
         traceback.print_exc()
         return 3

@@ -4,6 +4,11 @@ One call of `load_files` is one atomic load: every file of the call is written i
 warehouse, the marts are rebuilt, and the copy replaces the published file in one rename (warehouse.db).
 Every row of every file is accounted for: loaded, or quarantined with the rules it broke
 (`rows_read = rows_loaded + rows_quarantined`). The command line and the app's upload page both call this.
+
+A full disk is an expected condition, not a crash: `DiskFull` carries the Russian message (needed and free
+megabytes), the published warehouse stays as it was and nothing of the load is left on disk. Files archived by
+a load that never published (killed, or failed) are listed in a journal beside the warehouse and removed by the
+next load, under the same lock.
 """
 
 from __future__ import annotations
@@ -11,7 +16,9 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import hashlib
+import math
 import os
+import shutil
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,10 +31,19 @@ import pyarrow as pa
 from etl import messages, rules
 from etl.contract import DATASETS, LOAD_ORDER
 from etl.normalize import ParseIssue, normalize
-from etl.readers import SUPPORTED_SUFFIXES, FileRejected, RawTable, peek_dataset, read_file
+from etl.readers import SUPPORTED_SUFFIXES, FileRejected, RawTable, peek_dataset, read_file, show_invisible
 from etl.validate import RuleFailure, run_suite
 from warehouse import faults
-from warehouse.db import archive_dir, resolve_db_path, write_transaction
+from warehouse.db import (
+    FILE_MODE,
+    InsufficientSpace,
+    archive_dir,
+    create_private_file,
+    is_disk_full,
+    private_dir,
+    resolve_db_path,
+    write_transaction,
+)
 from warehouse.settings import current_settings, read_settings, write_settings
 
 Progress = Callable[[float, str], None]
@@ -59,6 +75,16 @@ QUARANTINE_COLUMNS = [
     "message_ru",
     "period",
 ]
+
+
+class DiskFull(Exception):
+    """The load did not fit on the disk; nothing was changed. `message_ru` is what the user reads."""
+
+    def __init__(self, message_ru: str, needed_mb: int, free_mb: int) -> None:
+        super().__init__(message_ru)
+        self.message_ru = message_ru
+        self.needed_mb = needed_mb
+        self.free_mb = free_mb
 
 
 @dataclass
@@ -102,6 +128,10 @@ class FileResult:
     errors_total: int = 0
     notices: list[str] = field(default_factory=list)
     uploaded_by: str | None = None
+    # rows this file loaded that a later file of the same load then replaced (the same replace unit): still
+    # counted in rows_loaded (rows_read = rows_loaded + rows_quarantined); the load log's message says it
+    rows_replaced: int = 0
+    replaced_by: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -133,6 +163,8 @@ def expand_paths(paths: Sequence[Path]) -> list[Path]:
 
 
 def _load_order_key(item: tuple[InputFile, bytes | None, str | None]) -> tuple[int, str]:
+    """The registry first, then by name: of two files for one institution and period in one load, the one
+    later by name (a folder's order) is the one that stays, whatever order they were given in."""
     _, _, dataset = item
     rank = LOAD_ORDER.index(dataset) if dataset in LOAD_ORDER else len(LOAD_ORDER)
     return (rank, item[0].name)
@@ -199,10 +231,51 @@ def load_files(
     if dataset is not None and dataset not in DATASETS:
         raise ValueError(messages.DATASET_UNKNOWN.format(name=dataset))
     report = progress or (lambda fraction, text: None)
+    incoming = _total_size(files)
+    journal = _ArchiveJournal(db_path)
+    try:
+        results = _load(
+            files,
+            db_path,
+            dataset,
+            fresh,
+            force,
+            allowed_inst_ids,
+            report,
+            info,
+            max_file_mb,
+            uploaded_by,
+            incoming,
+            journal,
+        )
+    except Exception as exc:
+        if not is_disk_full(exc):
+            raise
+        raise _disk_full(exc, db_path, fresh, incoming) from exc
+    journal.close()  # published: what it archived is referenced by the load log
+    report(1.0, messages.PROGRESS_STEPS["publish"])
+    return LoadResult(db_path, results)
+
+
+def _load(
+    files: list[InputFile],
+    db_path: Path,
+    dataset: str | None,
+    fresh: bool,
+    force: bool,
+    allowed_inst_ids: set[str] | None,
+    report: Progress,
+    info: dict[str, str] | None,
+    max_file_mb: float | None,
+    uploaded_by: str | None,
+    incoming: int,
+    journal: _ArchiveJournal,
+) -> list[FileResult]:
     batches = _Batch()
     results: list[FileResult] = []
-
-    with write_transaction(db_path, fresh=fresh) as con:
+    # a copy that is dropped (any error) takes what this load archived with it, under the load lock
+    with write_transaction(db_path, fresh=fresh, extra_bytes=incoming, on_abort=journal.discard) as con:
+        _clean_orphans(con, db_path, journal)
         settings = _ensure_settings(con, fresh)
         if max_file_mb is not None:
             settings = dict(settings, max_file_mb=str(max_file_mb))
@@ -231,12 +304,13 @@ def load_files(
         faults.reached("validated")
         periods: set[str] = set()
         registry_changed = False
+        units = _Units()
         for n, ready in enumerate(prepared):
             report(
                 0.7 + 0.2 * n / max(len(prepared), 1),
                 f"{ready.item.name}: {messages.PROGRESS_STEPS['write']}",
             )
-            written = _write_file(con, ready, allowed_inst_ids, db_path)
+            written = _write_file(con, ready, allowed_inst_ids, db_path, units, journal)
             if ready.raw.dataset == "institutions":
                 registry_changed = registry_changed or bool(written)
             else:
@@ -251,8 +325,37 @@ def load_files(
         _count_warnings(con, results)
         faults.reached("marts")
         report(0.97, messages.PROGRESS_STEPS["publish"])
-    report(1.0, messages.PROGRESS_STEPS["publish"])
-    return LoadResult(db_path, results)
+    return results
+
+
+def _total_size(files: Sequence[InputFile]) -> int:
+    total = 0
+    for item in files:
+        with contextlib.suppress(OSError):
+            total += item.size()
+    return total
+
+
+def _disk_full(exc: BaseException, db_path: Path, fresh: bool, incoming: int) -> DiskFull:
+    """The user's message for a full disk: what the load needs and what is free (after its copy was
+    dropped). A failure during the load (the copy fitted, the WAL or the archive did not) says so."""
+    if isinstance(exc, InsufficientSpace):
+        needed, free, template = exc.needed, exc.free, messages.DISK_FULL
+    else:
+        size = 0
+        if not fresh:
+            with contextlib.suppress(OSError):
+                size = db_path.stat().st_size
+        needed, free, template = size + incoming, _free_bytes(db_path), messages.DISK_FULL_DURING_LOAD
+    needed_mb, free_mb = math.ceil(needed / 2**20), math.floor(free / 2**20)
+    return DiskFull(template.format(needed=needed_mb, free=free_mb), needed_mb, free_mb)
+
+
+def _free_bytes(db_path: Path) -> int:
+    try:
+        return shutil.disk_usage(db_path.parent).free
+    except OSError:
+        return 0
 
 
 def _ensure_settings(con: duckdb.DuckDBPyConnection, fresh: bool) -> dict[str, str]:
@@ -309,6 +412,7 @@ def _prepare(
         return None
     seen.add(result.sha256)
     result.dataset = raw.dataset
+    result.notices.extend(raw.notices)
     if raw.unknown_columns:
         result.notices.append(
             messages.UNKNOWN_COLUMNS.format(columns=", ".join(f"«{c}»" for c in raw.unknown_columns))
@@ -331,8 +435,76 @@ def _validate_group(dataset: str, group: list[_Prepared]) -> None:
                 ready.failures.append(RuleFailure(mine, failure.column, failure.rule, failure.explanation_ru))
 
 
+class _Units:
+    """The replace units (the dataset's unit of the data contract; the registry: its institution) written by
+    this load so far, and by which file, with their row counts: a later file of the same load that writes a unit again
+    replaces those rows, and the earlier file's result and log row say so."""
+
+    def __init__(self) -> None:
+        self.owner: dict[tuple[str, ...], tuple[FileResult, int]] = {}
+
+    @staticmethod
+    def key_columns(dataset: str) -> list[str]:
+        """The dataset's replace unit (data contract), as compared (olympiad subjects normalised)."""
+        if dataset == "institutions":
+            return ["inst_id"]
+        ds = DATASETS[dataset]
+        return ds.compared(ds.replace_unit)
+
+    def take(
+        self, dataset: str, counts: list[tuple[tuple[str, ...], int]], result: FileResult
+    ) -> list[FileResult]:
+        """Record `result` as the owner of the units in `counts` ((key, rows), from _write_rows); return the
+        earlier files it replaces."""
+        replaced: dict[int, FileResult] = {}
+        for unit, count in counts:
+            key = (dataset, *unit)
+            earlier = self.owner.get(key)
+            if earlier is not None and earlier[0] is not result:
+                earlier_result, earlier_count = earlier
+                # the earlier file's rows were loaded, then replaced: rows_loaded keeps counting them (rows read
+                # = loaded + quarantined, data contract) and the message says which file replaced them
+                earlier_result.rows_replaced += earlier_count
+                if result.source_file not in earlier_result.replaced_by:
+                    earlier_result.replaced_by.append(result.source_file)
+                replaced[id(earlier_result)] = earlier_result
+            self.owner[key] = (result, count)
+        return list(replaced.values())
+
+
+def _mark_replaced(con: duckdb.DuckDBPyConnection, earlier: FileResult, later: FileResult) -> None:
+    """The earlier file's counts, status and message after a later file of this load replaced its rows."""
+    later_names = ", ".join(f"«{n}»" for n in earlier.replaced_by)
+    if earlier.rows_replaced >= earlier.rows_loaded:
+        # the status stays the file's own outcome (interfaces.md: loaded / partial / rejected / duplicate)
+        earlier.message_ru = messages.REPLACED_WHOLE.format(
+            later=later_names, replaced=earlier.rows_replaced, read=earlier.rows_read
+        )
+        if earlier.rows_quarantined:
+            earlier.message_ru += " " + messages.REPLACED_QUARANTINED.format(
+                quarantined=earlier.rows_quarantined
+            )
+    else:
+        base = earlier.message_ru.split(messages.REPLACED_MARK)[0].rstrip()
+        earlier.message_ru = (
+            base + " " + messages.REPLACED_PART.format(later=later_names, replaced=earlier.rows_replaced)
+        )
+    con.execute(
+        "UPDATE dq.load_log SET status = ?, rows_loaded = ?, message_ru = ? WHERE batch_id = ?",
+        [earlier.status, earlier.rows_loaded, earlier.message_ru, earlier.batch_id],
+    )
+    notice = messages.REPLACES_EARLIER.format(earlier=f"«{earlier.source_file}»")
+    if notice not in later.notices:
+        later.notices.append(notice)
+
+
 def _write_file(
-    con: duckdb.DuckDBPyConnection, ready: _Prepared, allowed_inst_ids: set[str] | None, db_path: Path
+    con: duckdb.DuckDBPyConnection,
+    ready: _Prepared,
+    allowed_inst_ids: set[str] | None,
+    db_path: Path,
+    units: _Units,
+    journal: _ArchiveJournal,
 ) -> set[str]:
     """Quarantine the failing rows, write the rest, log and archive; return the periods written
     (for the registry, its institution ids)."""
@@ -355,7 +527,7 @@ def _write_file(
     result.rows_read = len(typed)
     result.rows_quarantined = int(bad.sum())
     result.rows_loaded = len(good)
-    _write_rows(con, raw.dataset, good, result.batch_id)
+    replaced = units.take(raw.dataset, _write_rows(con, raw.dataset, good, result.batch_id), result)
     if not quarantine.empty:
         con.register("incoming_quarantine", quarantine.drop(columns=["_pos"]))
         column_list = ", ".join(QUARANTINE_COLUMNS)
@@ -376,9 +548,11 @@ def _write_file(
         result.message_ru = messages.PARTIAL.format(
             loaded=result.rows_loaded, read=result.rows_read, quarantined=result.rows_quarantined
         )
+    for earlier in replaced:
+        _mark_replaced(con, earlier, result)
     if result.notices:
         result.message_ru += " " + " ".join(result.notices)
-    archived = _archive(db_path, ready.item.name, ready.data, result.sha256)
+    archived = _archive(db_path, ready.item.name, ready.data, result.sha256, journal)
     _log(con, result, archive_path=str(archived))
     ready.release()
     return written
@@ -465,7 +639,11 @@ def _quarantine_frame(
     headers = issues["column_name"].map(raw.headers)
     issues["message_ru"] = [
         messages.ROW_ISSUE.format(
-            file=file_name, row=r, column=h, value=v or messages.EMPTY_VALUE, explanation=e
+            file=file_name,
+            row=r,
+            column=h,
+            value=show_invisible(v) if v else messages.EMPTY_VALUE,
+            explanation=e,
         )
         for r, h, v, e in zip(row_numbers, headers, values, issues["explanation"], strict=True)
     ]
@@ -480,9 +658,13 @@ def _quarantine_frame(
     return issues[["_pos", *QUARANTINE_COLUMNS]]
 
 
-def _write_rows(con: duckdb.DuckDBPyConnection, dataset: str, good: pd.DataFrame, batch_id: str) -> None:
+def _write_rows(
+    con: duckdb.DuckDBPyConnection, dataset: str, good: pd.DataFrame, batch_id: str
+) -> list[tuple[tuple[str, ...], int]]:
+    """Write the rows, replacing their units; return the units written with their row counts (counted by
+    DuckDB on the Arrow table it scans anyway: a pandas groupby of a country file costs half a second)."""
     if good.empty:
-        return
+        return []
     ds = DATASETS[dataset]
     columns = (
         ds.column_names
@@ -495,7 +677,9 @@ def _write_rows(con: duckdb.DuckDBPyConnection, dataset: str, good: pd.DataFrame
     con.register("incoming_rows", incoming)
     column_list = ", ".join([*columns, "batch_id"])
     table = f"core.{dataset}"  # dataset comes from the contract's fixed list
+    key_list = ", ".join(_Units.key_columns(dataset))  # from a fixed list too
     try:
+        units = con.execute(f"SELECT {key_list}, count(*) FROM incoming_rows GROUP BY ALL").fetchall()
         if dataset == "institutions":
             con.execute(
                 f"INSERT OR REPLACE INTO {table} ({column_list}) SELECT {column_list} FROM incoming_rows"
@@ -512,17 +696,113 @@ def _write_rows(con: duckdb.DuckDBPyConnection, dataset: str, good: pd.DataFrame
             con.execute(f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM incoming_rows")
     finally:
         con.unregister("incoming_rows")
+    return [(tuple(str(k) for k in u[:-1]), int(u[-1])) for u in units]
 
 
-def _archive(db_path: Path, name: str, data: bytes, sha256: str | None) -> Path:
-    folder = archive_dir(db_path)
-    folder.mkdir(parents=True, exist_ok=True)
+def _archive(db_path: Path, name: str, data: bytes, sha256: str | None, journal: _ArchiveJournal) -> Path:
+    """Keep the accepted file's bytes under its SHA-256, owner-only (a raw upload holds personal data)."""
+    folder = private_dir(archive_dir(db_path))
     target = folder / f"{sha256}{Path(name).suffix.lower()}"
     if not target.exists():
         tmp = target.with_name(target.name + f".{os.getpid()}.part")
-        tmp.write_bytes(data)
-        os.replace(tmp, target)
+        journal.add(target, tmp)  # before either exists: a kill from here on leaves nothing unlisted
+        try:
+            with open(create_private_file(tmp), "wb") as handle:
+                handle.write(data)
+            os.replace(tmp, target)
+        except BaseException:
+            with contextlib.suppress(OSError):
+                tmp.unlink()
+            raise
     return target
+
+
+class _ArchiveJournal:
+    """Archive files a load created, listed in `.<warehouse>.archive-journal` beside the warehouse before they
+    are created. A published load closes the journal; a failed one removes its files at once; a killed one
+    leaves the journal, and the next load (under the load lock) removes every listed file that no row of the
+    load log references. A journal, rather than "every file the log does not name": warehouses in one folder
+    share its archive, and another warehouse's files must stay."""
+
+    def __init__(self, db_path: Path) -> None:
+        self.path = db_path.with_name(f".{db_path.name}.archive-journal")
+        self.created: list[Path] = []
+        self.owned = (
+            False  # the journal was read by this load (under the lock): from then on it is this load's
+        )
+
+    def add(self, *paths: Path) -> None:
+        fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)
+        with open(fd, "a", encoding="utf-8") as handle:
+            handle.write("".join(f"{p.name}\n" for p in paths))
+        self.created.extend(paths)
+
+    def listed(self) -> list[str]:
+        try:
+            text = self.path.read_text(encoding="utf-8")
+        except FileNotFoundError:
+            return []
+        return [line for line in text.splitlines() if line and "/" not in line and not line.startswith(".")]
+
+    def close(self) -> None:
+        with contextlib.suppress(FileNotFoundError):
+            self.path.unlink()
+        self.created = []
+
+    def discard(self) -> None:
+        """The load failed before publishing: its archived files belong to no state. A load that failed
+        before it read the journal (no room for the copy) leaves a killed load's journal for the next one."""
+        for path in self.created:
+            with contextlib.suppress(OSError):
+                path.unlink()
+        if self.owned:
+            self.close()
+
+
+def _clean_orphans(con: duckdb.DuckDBPyConnection, db_path: Path, journal: _ArchiveJournal) -> None:
+    """Remove what killed loads left in the archive (called under the load lock, before this load archives
+    anything): the files a journal lists that the published load log does not reference, and `.part` files
+    of processes that no longer run. The files kept are tightened to owner-only (older warehouses)."""
+    journal.owned = True
+    folder = archive_dir(db_path)
+    if not folder.exists():
+        journal.close()
+        return
+    private_dir(folder)
+    listed = journal.listed()
+    if listed:
+        rows = con.execute("SELECT archive_path FROM dq.load_log WHERE archive_path IS NOT NULL").fetchall()
+        referenced = {Path(r[0]).name for r in rows}
+        for name in listed:
+            if name not in referenced:
+                with contextlib.suppress(OSError):
+                    (folder / name).unlink()
+    journal.close()
+    for entry in folder.iterdir():
+        if entry.name.endswith(".part") and not _process_alive(entry.name):
+            with contextlib.suppress(OSError):
+                entry.unlink()
+        elif entry.is_file() and entry.stat().st_mode & 0o777 != FILE_MODE:
+            with contextlib.suppress(OSError):
+                os.chmod(entry, FILE_MODE)
+
+
+def _process_alive(part_name: str) -> bool:
+    """Whether the loader that writes `<sha>.<ext>.<pid>.part` still runs (another warehouse's, sharing the
+    folder); a name without a pid is nobody's."""
+    pid_text = part_name.removesuffix(".part").rsplit(".", 1)[-1]
+    if not pid_text.isdigit():
+        return False
+    pid = int(pid_text)
+    if pid == os.getpid():
+        return False  # this load has archived nothing yet: any part with its pid is an earlier process's
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _log(con: duckdb.DuckDBPyConnection, result: FileResult, archive_path: str | None) -> None:

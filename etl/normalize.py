@@ -25,6 +25,8 @@ from warehouse.settings import DEFAULTS
 TRUE_WORDS = {"да", "true", "1", "+", "yes", "истина", "д", "y", "1.0"}
 FALSE_WORDS = {"нет", "false", "0", "-", "no", "ложь", "н", "n", "0.0"}
 EXCEL_EPOCH = pd.Timestamp("1899-12-30")
+SERIAL_MIN, SERIAL_MAX = 10000, 80000
+BARE_YEAR = r"^\s*(?:19|20)\d{2}(?:\s*(?:г\.?|год))?\s*$"
 
 
 @dataclass
@@ -79,11 +81,13 @@ def _enum(series: pd.Series, labels: dict[str, tuple[str, ...]]) -> pd.Series:
     return result.where(series != "", None).astype("str")
 
 
+# thousands separators: the space, the no-break space and its thin and narrow kin (Excel and Word use them)
+THOUSANDS_SEPARATORS = " \u00a0\u2009\u202f\u2007"
+
+
 def _number(series: pd.Series) -> pd.Series:
-    cleaned = (
-        series.str.replace("\u00a0", "", regex=False)
-        .str.replace(" ", "", regex=False)
-        .str.replace(",", ".", regex=False)
+    cleaned = series.str.replace(f"[{THOUSANDS_SEPARATORS}]", "", regex=True).str.replace(
+        ",", ".", regex=False
     )
     return pd.to_numeric(cleaned.where(cleaned != ""), errors="coerce")
 
@@ -96,11 +100,12 @@ def _dates(series: pd.Series) -> pd.Series:
         if not missing.any():
             break
         parsed = parsed.where(~missing, pd.to_datetime(text.where(missing), format=fmt, errors="coerce"))
-    # Excel serial numbers that arrived as text (e.g. a date column formatted as number)
+    # Excel serial numbers that arrived as text (e.g. a date column formatted as number). A serial is plausible
+    # from 10000 (1927) to 80000 (2119): a four-digit number is a year, never a date (bare_years says so)
     missing = parsed.isna() & text.notna()
     if missing.any():
         serial = pd.to_numeric(text.where(missing), errors="coerce")
-        plausible = serial.between(1, 80000)
+        plausible = serial.between(SERIAL_MIN, SERIAL_MAX)
         parsed = parsed.where(
             ~(missing & plausible), EXCEL_EPOCH + pd.to_timedelta(serial.where(plausible), unit="D")
         )
@@ -182,7 +187,11 @@ def normalize(raw: RawTable, settings: dict[str, str] | None = None) -> tuple[pd
             out[col.name] = values
         elif col.kind == DATE:
             values = per_unique(s, _dates)
-            report(values.isna() & (s != ""), col.name, "format_date")
+            unparsed = values.isna() & (s != "")
+            # «2019» is a year: the message asks for the full date (not «not a date», not an age)
+            year = unparsed & s.str.match(BARE_YEAR) if unparsed.any() else unparsed
+            report(year, col.name, "format_date_year")
+            report(unparsed & ~year, col.name, "format_date")
             out[col.name] = values
         elif col.kind == BOOL:
             values = per_unique(s, _bools)

@@ -36,7 +36,8 @@ def print_summary(result: object, out: TextIO) -> None:
     print(
         messages.CLI_TOTAL.format(
             files=len(result.files),
-            loaded=sum(f.rows_loaded for f in result.files),
+            # rows a later file of the same load replaced are not in the warehouse: counted once, there
+            loaded=sum(f.rows_loaded - f.rows_replaced for f in result.files),
             quarantined=sum(f.rows_quarantined for f in result.files),
             rejected=sum(f.status == "rejected" for f in result.files),
         ),

@@ -35,6 +35,7 @@ RULE_NAMES = {
     "required": "Обязательное поле не заполнено",
     "allowed_values": "Недопустимое значение",
     "format_date": "Неверная дата",
+    "format_date_year": "Только год вместо даты",
     "format_bool": "Ожидается «да» или «нет»",
     "format_integer": "Ожидается целое число",
     "format_number": "Ожидается число",
@@ -66,6 +67,7 @@ RULE_NAMES = {
 # Rules the normaliser checks while parsing values
 PARSE_EXPLANATIONS = {
     "format_date": "не является датой (ожидается ДД.ММ.ГГГГ, например 20.09.2024)",
+    "format_date_year": "указан только год, а нужна полная дата (ДД.ММ.ГГГГ, например 01.09.2019)",
     "format_bool": "ожидается «да» или «нет»",
     "format_integer": "ожидается целое число",
     "format_number": "ожидается число (например 12,5)",

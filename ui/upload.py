@@ -143,7 +143,7 @@ def run_upload(
     """
     if ctx.user.role == "head":
         raise PermissionError("the head of the education department does not load files")
-    from etl.loader import InputFile, load_files
+    from etl.loader import DiskFull, InputFile, load_files
     from etl.summary import print_summary
     from warehouse.db import LoadLockBusy
 
@@ -170,6 +170,8 @@ def run_upload(
             )
         except LoadLockBusy:
             outcome.failure = messages.UPLOAD_BUSY
+        except DiskFull as exc:  # the warehouse is unchanged; the message says how much room is needed
+            outcome.failure = exc.message_ru
         except Exception as exc:  # our own bug: say so, keep the traceback for the administrator
             detail = "".join(traceback.format_exception_only(exc)).strip()
             outcome.failure = messages.UPLOAD_INTERNAL.format(detail=safe.md(detail[:300]))

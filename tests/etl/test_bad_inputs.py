@@ -7,10 +7,12 @@ dq.quarantine and the exit status of the load.
 
 from __future__ import annotations
 
+import datetime as dt
 import shutil
 from pathlib import Path
 
 import duckdb
+import pandas as pd
 import pytest
 
 from etl.loader import LoadResult, load_files
@@ -67,6 +69,27 @@ CASES: dict[str, tuple[str, int, int, int, set[tuple[int, str, str]], int]] = {
         {(3, "inst_id", "unknown_institution"), (4, "inst_id", "unknown_institution")},
         1,
     ),
+    # a group header «Категория» over «Дата присвоения» / «Действует до»: the two rows are read together, the
+    # data starts in row 3 and no category date is lost
+    "two_row_header.csv": ("loaded", 3, 3, 0, set(), 0),
+    "two_row_header.xlsx": ("loaded", 3, 3, 0, set(), 0),  # the same with merged cells
+    # «2019» and «1980» are years, not Excel serials (1905-07-11 and 1905-06-02): refused as dates
+    "bare_year.csv": (
+        "partial",
+        3,
+        1,
+        2,
+        {(2, "category_date", "format_date_year"), (3, "birth_date", "format_date_year")},
+        1,
+    ),
+    # «Код организации» twice, T1 and T2 in row 3: the file is refused naming the column
+    "duplicate_column_conflict.csv": ("rejected", 0, 0, 0, set(), 2),
+    "duplicate_column_agree.csv": ("loaded", 2, 2, 0, set(), 0),  # «ФИО» twice, the same names
+    # a NUL inside a name (removed, with a notice) and a zero-width space inside a code (refused, shown)
+    "invisible_characters.csv": ("partial", 3, 2, 1, {(3, "inst_id", "unknown_institution")}, 1),
+    "thin_spaces.csv": ("loaded", 2, 2, 0, set(), 0),  # «1 200» with U+2009, «1 050» with U+202F
+    "numeric_staff_ids.xlsx": ("loaded", 3, 3, 0, set(), 0),  # 50 and 7 formatted «00000», 123 not
+    "wrong_sheet.xlsx": ("rejected", 0, 0, 0, set(), 2),  # the data is on the second sheet
     # results (data contract, datasets 5–7): the cross-field rules of expectations/exam_results.json
     "exam_cross_field.csv": (
         "partial",
@@ -189,34 +212,6 @@ def test_unknown_columns_are_a_notice(seeded: Path) -> None:
         assert con.execute("SELECT short_name FROM core.institutions WHERE inst_id = 'T9'").fetchone() == (
             "МОБУ «СОШ № 9»",  # short name defaults to the full name
         )
-
-
-def test_results_files_are_read_as_handed_out(seeded: Path) -> None:
-    """The РЦОИ XLSX protocol (title rows, a name column) and the Windows-1251 ОГЭ CSV load as data."""
-    protocol = load_files([CORPUS / "exam_ege_protocol.xlsx"], seeded).files[0]
-    assert protocol.dataset == "exam_results"
-    assert "«ФИО участника»" in protocol.message_ru  # the name column is reported as ignored
-    oge = load_files([CORPUS / "exam_oge_cp1251.csv"], seeded).files[0]
-    assert oge.dataset == "exam_results"
-    with duckdb.connect(str(seeded), read_only=True) as con:
-        rows = con.execute(
-            "SELECT inst_id, exam, grade, subject, participant_id, primary_score, score, mark "
-            "FROM core.exam_results ORDER BY participant_id"
-        ).fetchall()
-        assert rows == [
-            ("T1", "oge", 9, "russian", "1001", 25.5, None, 4),
-            ("T1", "oge", 9, "russian", "1002", 12.0, None, 2),
-            ("T4", "gve", 9, "russian", "1003", None, None, 3),
-            ("T1", "ege", 11, "russian", "X001", 40.0, 24, None),
-            ("T1", "ege", 11, "russian", "X002", 10.0, 23, None),
-            ("T4", "ege", 11, "russian", "X003", 55.0, 100, None),
-        ]
-        # the participants' names are stored nowhere: not in core, not in the quarantine, not in the log
-        columns = {r[0] for r in con.execute("DESCRIBE core.exam_results").fetchall()}
-        assert not any("name" in c for c in columns)
-        for table in ("dq.quarantine", "dq.load_log"):
-            text = con.execute(f"SELECT string_agg(CAST(COLUMNS(*) AS VARCHAR), ' ') FROM {table}").fetchall()
-            assert "Иванов" not in str(text) and "Петрова" not in str(text)
 
 
 def test_same_file_twice_changes_nothing(seeded: Path) -> None:
@@ -356,3 +351,257 @@ def test_one_run_and_narrow_groups_find_the_same_rows(name: str, monkeypatch: py
     assert failures() == one_run
     if name != "duplicates.csv":  # duplicates are a rule of etl/rules.py, not of the suite
         assert one_run, "the file has rows that break the suite"
+
+
+def _rows(db: Path, sql: str, params: list[object] | None = None) -> list[tuple[object, ...]]:
+    with duckdb.connect(str(db), read_only=True) as con:
+        return con.execute(sql, params or []).fetchall()
+
+
+@pytest.mark.parametrize("name", ["two_row_header.csv", "two_row_header.xlsx"])
+def test_two_row_header_keeps_both_date_columns(seeded: Path, name: str) -> None:
+    f = load_files([CORPUS / name], seeded).files[0]
+    assert "Заголовок занимает две строки (1 и 2)" in f.message_ru
+    assert "«Категория / Дата присвоения» — «Дата присвоения категории»" in f.message_ru
+    assert "Неизвестные столбцы" not in f.message_ru
+    staff = _rows(
+        seeded,
+        "SELECT staff_id, category, category_date, category_valid_until, category_valid_until_given "
+        "FROM core.staff ORDER BY staff_id",
+    )
+    assert staff == [
+        ("1", "highest", dt.date(2023, 10, 1), dt.date(2028, 10, 1), True),
+        # not given: five years from the date (categories granted before 1 September 2023 have a term)
+        ("2", "first", dt.date(2022, 3, 15), dt.date(2027, 3, 15), False),
+        ("3", "first", dt.date(2021, 12, 1), dt.date(2026, 12, 1), False),
+    ]
+
+
+def test_a_sub_header_that_names_nothing_is_not_data(seeded: Path, tmp_path: Path) -> None:
+    """A second header row whose cells are not columns of the contract: its columns are named in the notice
+    (not silently dropped) and the row is not quarantined as data."""
+    lines = (CORPUS / "two_row_header.csv").read_text(encoding="utf-8").splitlines()
+    lines[1] = lines[1].replace("Дата присвоения", "Когда").replace("Действует до", "Срок")
+    path = tmp_path / "odd_sub_header.csv"
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    f = load_files([path], seeded).files[0]
+    # three data rows (row 2 is not one of them); their category dates are in columns the loader cannot name,
+    # so the categories lack dates, and the user is told which columns were left out
+    assert (f.rows_read, f.rows_loaded, f.rows_quarantined) == (3, 0, 3)
+    rules = _rows(
+        seeded, "SELECT row_number, rule FROM dq.quarantine WHERE batch_id = ? ORDER BY 1", [f.batch_id]
+    )
+    assert rules == [
+        (3, "category_date_required"),
+        (4, "category_date_required"),
+        (5, "category_date_required"),
+    ]
+    assert "Неизвестные столбцы пропущены: «Категория / Когда», «Категория / Срок»." in f.message_ru
+    assert "подзаголовки не распознаны" in f.message_ru
+
+
+def test_a_column_without_header_but_with_values_is_reported(seeded: Path, tmp_path: Path) -> None:
+    lines = (CORPUS / "resubmission_v2.csv").read_bytes().decode("cp1251").splitlines()
+    path = tmp_path / "unnamed.csv"
+    path.write_text(
+        "\n".join([lines[0] + ";", *(line + ";x" for line in lines[1:])]) + "\n", encoding="utf-8"
+    )
+    f = load_files([path], seeded).files[0]
+    assert f.status == "loaded"
+    assert "Столбец S без заголовка содержит значения (3) и пропущен" in f.message_ru
+
+
+def test_a_bare_year_asks_for_the_full_date(seeded: Path) -> None:
+    f = load_files([CORPUS / "bare_year.csv"], seeded).files[0]
+    messages = dict(
+        _rows(seeded, "SELECT column_name, message_ru FROM dq.quarantine WHERE batch_id = ?", [f.batch_id])
+    )
+    assert messages["category_date"].endswith(
+        "значение «2019» — указан только год, а нужна полная дата (ДД.ММ.ГГГГ, например 01.09.2019)."
+    )
+    assert "«1980» — указан только год" in messages["birth_date"]
+    assert "возраст" not in messages["birth_date"].lower()
+    # an Excel serial in the plausible range is still a date: 45000 is 15.03.2023
+    from etl.normalize import _dates
+
+    parsed = _dates(pd.Series(["45000", "2019", "1980", "20.09.2024"], dtype="str"))
+    assert parsed.tolist()[0] == pd.Timestamp("2023-03-15") and parsed.isna().tolist() == [
+        False,
+        True,
+        True,
+        False,
+    ]
+
+
+def test_a_column_given_twice(seeded: Path) -> None:
+    conflict = load_files([CORPUS / "duplicate_column_conflict.csv"], seeded).files[0]
+    assert conflict.message_ru.startswith(
+        "Столбец «Код организации» указан в файле 2 раза, и значения в копиях расходятся (строк с расхождением: "
+        "1; первая — строка 3: «T1» и «T2»)."
+    )
+    agree = load_files([CORPUS / "duplicate_column_agree.csv"], seeded).files[0]
+    assert "Столбец «ФИО» указан 2 раза; значения в копиях совпадают, прочитан один." in agree.message_ru
+    assert "Неизвестные столбцы" not in agree.message_ru
+
+
+def test_invisible_characters(seeded: Path) -> None:
+    f = load_files([CORPUS / "invisible_characters.csv"], seeded).files[0]
+    assert "Из значений удалены нулевые символы (NUL, 1)" in f.message_ru
+    assert _rows(seeded, "SELECT full_name FROM core.staff ORDER BY staff_id") == [
+        ("Иванова Анна",),
+        ("Титов Олег",),
+    ]
+    [(value, message)] = _rows(
+        seeded, "SELECT value, message_ru FROM dq.quarantine WHERE batch_id = ?", [f.batch_id]
+    )
+    assert value == "T\u200b1"  # stored as written
+    assert "значение «T‹U+200B›1»" in message  # shown so that the user sees what is wrong
+
+
+def test_thin_spaces_separate_thousands(seeded: Path) -> None:
+    load_files([CORPUS / "thin_spaces.csv"], seeded)
+    assert _rows(seeded, "SELECT inst_id, students FROM core.ict ORDER BY inst_id") == [
+        ("T1", 1200),
+        ("T4", 1050),
+    ]
+
+
+def test_numeric_staff_ids_keep_their_zero_format(seeded: Path) -> None:
+    f = load_files([CORPUS / "numeric_staff_ids.xlsx"], seeded).files[0]
+    assert _rows(seeded, "SELECT staff_id FROM core.staff ORDER BY staff_id") == [
+        ("00007",),
+        ("00050",),
+        ("123",),
+    ]
+    # the one number without a zero format: the user is told its zeros may be lost
+    assert "В столбце «Табельный номер» есть значения, записанные в Excel числом (1)" in f.message_ru
+
+
+def test_wrong_sheet_names_the_sheets(seeded: Path) -> None:
+    f = load_files([CORPUS / "wrong_sheet.xlsx"], seeded).files[0]
+    assert f.message_ru.endswith("Прочитан лист «Пояснения»; листы книги: «Пояснения», «Данные».")
+
+
+def test_a_sheet_named_in_russian_cut_to_excel_limit_is_found(tmp_path: Path) -> None:
+    """Excel cuts a sheet name to 31 characters: «Сведения о педагогических работниках» (36) becomes
+    «Сведения о педагогических работ», and that sheet is still the staff sheet."""
+    import openpyxl
+
+    from etl.readers import read_file
+    from etl.templates import INSTRUCTION_SHEET, LISTS_SHEET
+
+    wb = openpyxl.Workbook()
+    wb.active.title = "Пояснения"
+    ws = wb.create_sheet("Сведения о педагогических работниках"[:31])
+    header, row = (CORPUS / "duplicates.csv").read_text(encoding="utf-8").splitlines()[:2]
+    ws.append(header.split(";"))
+    ws.append(row.split(";"))
+    wb.save(tmp_path / "book.xlsx")
+    raw = read_file(tmp_path / "book.xlsx", (tmp_path / "book.xlsx").read_bytes())
+    assert (raw.dataset, raw.sheet, len(raw.frame)) == ("staff", "Сведения о педагогических работ", 1)
+    # the templates' own sheets (the data sheet is named after the dataset) fit Excel's limit
+    from etl.contract import DATASETS
+
+    assert max(len(n) for n in [INSTRUCTION_SHEET, LISTS_SHEET, *DATASETS]) <= 31
+
+
+def test_two_files_for_one_institution_in_one_load(seeded: Path) -> None:
+    """v1 and v2 for T1, 2024/2025 in one command: v2 (the later one) stays; v1's log row keeps its own outcome
+    (a status of interfaces.md; rows read = loaded + quarantined) and its message says v2 replaced its rows."""
+    result = load_files([CORPUS / "resubmission_v1.csv", CORPUS / "resubmission_v2.csv"], seeded)
+    v1, v2 = result.files
+    assert (v1.status, v1.rows_read, v1.rows_loaded, v1.rows_quarantined, v1.rows_replaced) == (
+        "partial",
+        3,
+        1,
+        2,
+        1,
+    )
+    assert v1.rows_read == v1.rows_loaded + v1.rows_quarantined
+    assert (v2.status, v2.rows_loaded) == ("loaded", 3)
+    assert "заменены файлом «resubmission_v2.csv» этой же загрузки" in v1.message_ru
+    assert "Заменяет строки файла «resubmission_v1.csv» этой же загрузки" in v2.message_ru
+    log = _rows(
+        seeded,
+        "SELECT source_file, status, rows_read, rows_loaded, rows_quarantined, message_ru FROM dq.load_log "
+        "WHERE batch_id IN (?, ?) ORDER BY batch_id",
+        [v1.batch_id, v2.batch_id],
+    )
+    assert [r[:5] for r in log] == [
+        ("resubmission_v1.csv", "partial", 3, 1, 2),
+        ("resubmission_v2.csv", "loaded", 3, 3, 0),
+    ]
+    assert log[0][5] == v1.message_ru and log[1][5] == v2.message_ru
+    assert _rows(seeded, "SELECT count(*), max(ped_experience_years) FROM core.staff") == [(3, 14.0)]
+    # the summary names both
+    import io
+
+    from etl.summary import print_summary
+
+    text = io.StringIO()
+    print_summary(result, text)
+    assert "заменены файлом «resubmission_v2.csv» этой же загрузки" in text.getvalue()
+    assert "Заменяет строки файла «resubmission_v1.csv»" in text.getvalue()
+    # the totals count the rows in the warehouse: v2's three (v1's one loaded row was replaced by v2)
+    assert "загружено строк: 3;" in text.getvalue()
+    # later by name, whatever the order given: the same outcome when v2 is named first
+    again = load_files([CORPUS / "resubmission_v2.csv", CORPUS / "resubmission_v1.csv"], seeded, force=True)
+    assert [(f.source_file, f.status) for f in again.files] == [
+        ("resubmission_v1.csv", "partial"),
+        ("resubmission_v2.csv", "loaded"),
+    ]
+    assert _rows(seeded, "SELECT count(*) FROM core.staff") == [(3,)]
+
+
+def test_a_later_file_replacing_part_of_an_earlier_one(seeded: Path, tmp_path: Path) -> None:
+    """a.csv holds T1 and T2, b.csv (later by name) T1 only: a.csv keeps its T2 row as loaded, and says that
+    its T1 rows were replaced by b.csv."""
+    lines = (CORPUS / "duplicates.csv").read_text(encoding="utf-8").splitlines()
+    t1, t2 = lines[1], lines[3].replace(";T1;", ";T2;")
+    (tmp_path / "a.csv").write_text("\n".join([lines[0], t1, t2]) + "\n", encoding="utf-8")
+    (tmp_path / "b.csv").write_text("\n".join([lines[0], lines[3]]) + "\n", encoding="utf-8")
+    a, b = load_files([tmp_path / "b.csv", tmp_path / "a.csv"], seeded).files
+    assert (a.source_file, a.status, a.rows_read, a.rows_loaded, a.rows_replaced) == (
+        "a.csv",
+        "loaded",
+        2,
+        2,
+        1,
+    )
+    assert a.message_ru.endswith(
+        "Заменено строк: 1 — файлом «b.csv» этой же загрузки (та же организация и учебный год)."
+    )
+    assert (b.status, b.rows_loaded) == ("loaded", 1)
+    assert _rows(seeded, "SELECT inst_id, staff_id FROM core.staff ORDER BY 1") == [("T1", "2"), ("T2", "2")]
+    log = _rows(
+        seeded, "SELECT status, rows_loaded, message_ru FROM dq.load_log WHERE batch_id = ?", [a.batch_id]
+    )
+    assert log == [("loaded", 2, a.message_ru)]
+
+
+def test_results_files_are_read_as_handed_out(seeded: Path) -> None:
+    """The РЦОИ XLSX protocol (title rows, a name column) and the Windows-1251 ОГЭ CSV load as data."""
+    protocol = load_files([CORPUS / "exam_ege_protocol.xlsx"], seeded).files[0]
+    assert protocol.dataset == "exam_results"
+    assert "«ФИО участника»" in protocol.message_ru  # the name column is reported as ignored
+    oge = load_files([CORPUS / "exam_oge_cp1251.csv"], seeded).files[0]
+    assert oge.dataset == "exam_results"
+    with duckdb.connect(str(seeded), read_only=True) as con:
+        rows = con.execute(
+            "SELECT inst_id, exam, grade, subject, participant_id, primary_score, score, mark "
+            "FROM core.exam_results ORDER BY participant_id"
+        ).fetchall()
+        assert rows == [
+            ("T1", "oge", 9, "russian", "1001", 25.5, None, 4),
+            ("T1", "oge", 9, "russian", "1002", 12.0, None, 2),
+            ("T4", "gve", 9, "russian", "1003", None, None, 3),
+            ("T1", "ege", 11, "russian", "X001", 40.0, 24, None),
+            ("T1", "ege", 11, "russian", "X002", 10.0, 23, None),
+            ("T4", "ege", 11, "russian", "X003", 55.0, 100, None),
+        ]
+        # the participants' names are stored nowhere: not in core, not in the quarantine, not in the log
+        columns = {r[0] for r in con.execute("DESCRIBE core.exam_results").fetchall()}
+        assert not any("name" in c for c in columns)
+        for table in ("dq.quarantine", "dq.load_log"):
+            text = con.execute(f"SELECT string_agg(CAST(COLUMNS(*) AS VARCHAR), ' ') FROM {table}").fetchall()
+            assert "Иванов" not in str(text) and "Петрова" not in str(text)

@@ -83,7 +83,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     note.add_argument("--municipality", help="муниципалитет (если в хранилище их несколько)")
     note.add_argument(
-        "--areas", default="staff,ict,innovation", help="направления через запятую: staff, ict, innovation"
+        "--areas",
+        default="staff,ict,innovation",
+        help="направления через запятую: staff, ict, innovation, results (результаты ГИА, ВПР, олимпиады)",
     )
     note.add_argument("--org", help="организация-составитель (в заголовке справки)")
     note.add_argument("--no-names", action="store_true", help="без поимённых списков в приложениях")

@@ -14,7 +14,12 @@ from ui.views import safe
 from warehouse import queries
 
 TITLE = "Аналитическая справка"
-AREA_LABELS = {"staff": "Кадры", "ict": "Информатизация", "innovation": "Инновации"}
+AREA_LABELS = {
+    "staff": "Кадры",
+    "ict": "Информатизация",
+    "innovation": "Инновации",
+    "results": "Результаты ГИА и ВПР",
+}
 SCOPES = {"municipality": "Муниципалитет целиком", "type": "Тип организаций", "institution": "Организация"}
 PREVIOUS = "предыдущий учебный год"
 NONE = "без сравнения"

@@ -31,8 +31,10 @@ from reports import peers as cc
 from reports import russian
 from ru import fmt, palette
 from ru import labels as names
-from warehouse import compare, queries
+from warehouse import catalog as cat
+from warehouse import compare, note_queries, queries
 from warehouse.catalog import area_names
+from warehouse.subjects import SUBJECT_NAMES_RU
 
 CLI_USER = User(login="command-line", role="admin")
 ORGANISATION = "Мониторинг качества образования"
@@ -82,6 +84,7 @@ def build_passport(
     )
     _identification(doc, inst, group, profile)
     _comparison(doc, inst, group, members, profile, period)
+    _results(db_path, user, doc, inst, period, number=len(AREAS) + 2)
     _trends(db_path, user, doc, inst, periods, period)
     _quality(doc, quality, period)
     return doc.to_bytes()
@@ -196,6 +199,80 @@ def _comparison(
     doc.paragraph(cc.PROFILE_NOTE, size_pt=11)
 
 
+# ----------------------------------------------------------------------------------------- 2.5 results
+RESULTS_TITLE = "Результаты ГИА, ВПР и всероссийской олимпиады школьников"
+RESULTS_COLUMNS = ["Показатель", "Предмет", "Организация", "Муниципалитет*"]
+
+
+def results_table(own: pd.DataFrame, municipal: pd.DataFrame, period: str) -> pd.DataFrame:
+    """The institution's results indicators (ГИА by subject, ВПР and the olympiad over all subjects) beside
+    the municipality's value for institutions of its type, printed with their units."""
+    order = list(SUBJECT_NAMES_RU)
+    ref = {
+        (str(r.indicator_code), str(r.subject)): r.value
+        for r in municipal[municipal["grade"].isna() & (municipal["period"] == period)].itertuples(
+            index=False
+        )
+    }
+    rows = own[own["grade"].isna() & (own["period"] == period)]
+    out = []
+    for ind in cat.load_catalog():
+        if ind.area != "results":
+            continue
+        part = rows[rows["indicator_code"] == ind.code]
+        subjects = sorted(
+            (str(x) for x in part["subject"]),
+            key=lambda x: (x != "all", order.index(x) if x in order else len(order), x),
+        )
+        values = dict(zip(part["subject"].astype(str), part["value"], strict=True))
+        for subject in subjects:
+            out.append(
+                {
+                    "Показатель": f"{ind.name_ru}, {ind.unit}",
+                    "Предмет": "все предметы" if subject == "all" else SUBJECT_NAMES_RU.get(subject, subject),
+                    "Организация": _shown(values[subject], ind.unit),
+                    "Муниципалитет*": _shown(ref.get((ind.code, subject)), ind.unit),
+                }
+            )
+    return pd.DataFrame(out, columns=RESULTS_COLUMNS)
+
+
+def _shown(value: Any, unit: str) -> str:
+    return fmt.MISSING if fmt.is_missing(value) else fmt.number(float(value), fmt.decimals_for(value, unit))
+
+
+def _results(
+    db_path: str | os.PathLike[str],
+    user: User,
+    doc: dx.DocxReport,
+    inst: compare.Institution,
+    period: str,
+    number: int,
+) -> None:
+    doc.heading(f"2.{number}. {RESULTS_TITLE}", level=2)
+    codes = [i.code for i in cat.load_catalog() if i.area == "results"]
+    own = note_queries.results_institutions(db_path, user, [period], codes, inst_id=inst.inst_id)
+    if own.empty:
+        doc.paragraph(f"Сведений о результатах ГИА, ВПР и олимпиады за {period} учебный год нет.")
+        return
+    municipal = note_queries.results_aggregates(
+        db_path, user, [period], codes, inst.municipality, inst.inst_type
+    )
+    doc.table(
+        results_table(own, municipal, period),
+        caption=f"Результаты организации и муниципалитета, {period} уч. г.",
+        widths_cm=[7.0, 4.2, 2.7, 2.7],
+        font_pt=TABLE_FONT_PT,
+        note="«—» — нет данных; «*» — значение муниципалитета по организациям того же типа; ВПР — "
+        "по всем предметам и классам.",
+    )
+    flags = note_queries.result_flags(db_path, user, period, inst_id=inst.inst_id)
+    if not flags.empty:
+        doc.paragraph("Требуют внимания:", bold=True, indent=False)
+        for message in flags["message_ru"]:
+            doc.bullet(str(message))
+
+
 # ----------------------------------------------------------------------------------------- 3. trends
 def trend_table(
     trends: pd.DataFrame, catalog: pd.DataFrame, codes: list[str], periods: list[str]
@@ -228,7 +305,9 @@ def _trends(
     doc.heading("3. Динамика показателей")
     shown = [p for p in periods if p <= period]
     catalog = queries.indicator_catalog(db_path, user)
-    codes = [c for c in catalog["indicator_code"] if compare.applies_to(str(c), inst.inst_type)]
+    # the conditions areas only: the results' subject rows are section 2.5's (one value per code and period here)
+    conditions = catalog[catalog["area"].isin(AREAS)]
+    codes = [c for c in conditions["indicator_code"] if compare.applies_to(str(c), inst.inst_type)]
     trends = compare.institution_trends(db_path, user, inst.inst_id, codes)
     doc.paragraph(
         f"Значения показателей организации по учебным годам ({shown[0]} – {shown[-1]}); ключевые показатели "

@@ -16,9 +16,19 @@ import pandas as pd
 from auth.identity import User
 from warehouse import read
 
+# an institution code no registry holds (a director asking about another institution's results gets no rows)
+NO_INSTITUTION = "\x00"
+
 
 def _scope(municipality: str | None, inst_type: str | None, inst_id: str | None) -> dict[str, str | None]:
     return {"municipality": municipality, "inst_type": inst_type, "inst_id": inst_id}
+
+
+def _own(user: User, inst_id: str | None) -> str | None:
+    """A director reads results of their own institution only: another's code matches no institution."""
+    if user.person_scope is None:
+        return inst_id
+    return user.person_scope if inst_id in (None, user.person_scope) else NO_INSTITUTION
 
 
 def source_files(
@@ -47,7 +57,8 @@ def submissions(
 ) -> pd.DataFrame:
     """Every registry institution of the scope and whether it sent each dataset for `period`.
 
-    Columns: inst_id, short_name, inst_type, municipality, staff, ict, innovation (booleans).
+    Columns: inst_id, short_name, inst_type, municipality, staff, ict, innovation, exam_results, vpr_results,
+    olympiad (booleans).
     An institution without innovation records may simply have had none; staff and ict are expected.
     """
     return read.frame(db_path, "note/submissions", period=period, **_scope(municipality, inst_type, inst_id))
@@ -73,3 +84,70 @@ def quality_counts(
     )
     row = frame.iloc[0]
     return {k: int(row[k]) for k in ("quarantined", "unknown_institution", "warnings")}
+
+
+def results_aggregates(
+    db_path: str | os.PathLike[str],
+    user: User,
+    periods: list[str],
+    codes: list[str],
+    municipality: str | None,
+    inst_type: str | None,
+) -> pd.DataFrame:
+    """The results indicators' aggregate rows of a scope (the municipality's, or the region's when
+    `municipality` is None; `inst_type` None = every type) over `periods`, every subject and grade.
+
+    Columns: period, level, municipality, inst_type, indicator_code, subject, grade, numerator, denominator,
+    value. Aggregates are not one institution's values: the small-group rule does not apply to them.
+    """
+    level = "municipality" if municipality else "region"
+    return read.frame(
+        db_path,
+        "note/results_aggregates",
+        periods=list(periods),
+        codes=list(codes),
+        level=level,
+        municipality=municipality,
+        inst_type=inst_type or "all",
+    )
+
+
+def results_institutions(
+    db_path: str | os.PathLike[str],
+    user: User,
+    periods: list[str],
+    codes: list[str],
+    municipality: str | None = None,
+    inst_type: str | None = None,
+    inst_id: str | None = None,
+) -> pd.DataFrame:
+    """The results indicators of the scope's institutions over `periods` (every subject and grade).
+
+    Columns: period, inst_id, short_name, inst_type, municipality, indicator_code, subject, grade, numerator,
+    denominator, value. A director is given the rows of their own institution only: another institution's
+    small groups (interfaces.md, «менее 5») never reach a director's note.
+    """
+    inst_id = _own(user, inst_id)
+    return read.frame(
+        db_path,
+        "note/results_institutions",
+        periods=list(periods),
+        codes=list(codes),
+        **_scope(municipality, inst_type, inst_id),
+    )
+
+
+def result_flags(
+    db_path: str | os.PathLike[str],
+    user: User,
+    period: str,
+    municipality: str | None = None,
+    inst_type: str | None = None,
+    inst_id: str | None = None,
+) -> pd.DataFrame:
+    """mart.result_flags of the scope's institutions in `period`, with short_name (a director: their own).
+
+    Columns: short_name, municipality, period, inst_id, flag, subject, grade, value, threshold, message_ru.
+    """
+    inst_id = _own(user, inst_id)
+    return read.frame(db_path, "note/result_flags", period=period, **_scope(municipality, inst_type, inst_id))

@@ -16,8 +16,8 @@ dashboards' query layer (warehouse/queries.py) and warehouse/note_queries.py, wi
 person-level lists are restricted there, and a director may write a note on their own institution only.
 
 The package in pieces: words.py (fixed words), model.py (what a note is made of), facts.py (the values it
-speaks of and shared rules), builder.py → general.py → conclusions.py → area_tables.py → areas.py (the
-sections, each a class extending the one before), document.py (the builder in order, the entry points, the
+speaks of and shared rules), builder.py → general.py → conclusions.py → area_tables.py → areas.py → results.py
+(the sections, each a class extending the one before), document.py (the builder in order, the entry points, the
 preview).
 """
 
@@ -38,10 +38,18 @@ from reports.note.model import (
     check_access,
     may_see_people,
 )
-from reports.note.words import AREAS, DEFAULT_ORGANISATION, DEMO_NOTE, INST_TYPES, NO_COMPARISON
+from reports.note.words import (
+    AREAS,
+    DEFAULT_AREAS,
+    DEFAULT_ORGANISATION,
+    DEMO_NOTE,
+    INST_TYPES,
+    NO_COMPARISON,
+)
 
 __all__ = [
     "AREAS",
+    "DEFAULT_AREAS",
     "DEFAULT_ORGANISATION",
     "DEMO_NOTE",
     "INST_TYPES",

@@ -10,6 +10,7 @@ from reports.note.words import (
     APPENDIX_TITLES,
     DATASET_ABOUT,
     MAX_NAMED,
+    OPTIONAL_DATASETS,
     PERSONAL_DATA_NOTE,
     TRAINING_URGENT_SHARE,
 )
@@ -141,7 +142,7 @@ class ConclusionSections(GeneralSection):
 
     def data_recommendations(self) -> None:
         s = self.subject
-        wanted = [d for d in self.datasets() if d != "innovation"]
+        wanted = [d for d in self.datasets() if d not in OPTIONAL_DATASETS]
         for dataset in wanted:
             missing = self.submitted.loc[~self.submitted[dataset], "short_name"].tolist()
             if missing and not s.inst_id:
@@ -168,7 +169,7 @@ class ConclusionSections(GeneralSection):
     def conclusions_section(self) -> None:
         s = self.subject
         if not s.inst_id:
-            for dataset in [d for d in self.datasets() if d != "innovation"]:
+            for dataset in [d for d in self.datasets() if d not in OPTIONAL_DATASETS]:
                 missing = self.submitted.loc[~self.submitted[dataset], "short_name"].tolist()
                 if missing:
                     self.conclusions.append(

@@ -15,7 +15,6 @@ import pandas as pd
 from auth.identity import User
 from reports import docx_builder as dx
 from reports import russian as ru
-from reports.note.areas import AreaSections
 from reports.note.facts import Subject, para
 from reports.note.model import (
     FigureBlock,
@@ -27,9 +26,11 @@ from reports.note.model import (
     TableBlock,
     check_access,
 )
+from reports.note.results import ResultsSections
 from reports.note.words import (
     AREA_TOPIC_GENT,
     AREAS,
+    DEFAULT_AREAS,
     DEFAULT_ORGANISATION,
     DOC_KIND,
     DRAFT_NOTE,
@@ -40,7 +41,7 @@ from ru import fmt
 from warehouse import queries as q
 
 
-class Builder(AreaSections):
+class Builder(ResultsSections):
     """Writes one note: general information, a section per area, conclusions, appendices."""
 
     # -- the document
@@ -149,7 +150,7 @@ def build_note_model(
     user: User,
     period: str,
     compare_period: str | None = None,
-    areas: Iterable[str] = AREAS,
+    areas: Iterable[str] = DEFAULT_AREAS,
     scope: NoteScope = NoteScope(),
     *,
     organisation: str = DEFAULT_ORGANISATION,
@@ -231,7 +232,7 @@ def build_note(
     user: User,
     period: str,
     compare_period: str | None = None,
-    areas: Iterable[str] = AREAS,
+    areas: Iterable[str] = DEFAULT_AREAS,
     scope: NoteScope = NoteScope(),
     **options: Any,
 ) -> bytes:

@@ -18,6 +18,7 @@ from reports.note.words import (
     DEMO_NOTE,
     INST_TYPES,
     MAX_NAMED,
+    OPTIONAL_DATASETS,
     TYPE_PHRASE,
 )
 from ru import fmt
@@ -56,7 +57,7 @@ class GeneralSection(BuilderBase):
             para(
                 "Источники данных: ",
                 "; ".join(
-                    f"{contract.DATASETS[d].title_ru.lower()} (форма «{contract.DATASETS[d].title_ru}»)"
+                    f"{ru.lower_first(contract.DATASETS[d].title_ru)} (форма «{contract.DATASETS[d].title_ru}»)"
                     for d in self.datasets()
                 ),
                 ", представленные образовательными организациями и загруженные в хранилище системы "
@@ -154,7 +155,7 @@ class GeneralSection(BuilderBase):
                 self.count_num(total, "registry", (s.municipality, s.inst_type, None)),
             ]
             missing = frame.loc[~frame[dataset], "short_name"].tolist()
-            if missing and dataset != "innovation":
+            if missing and dataset not in OPTIONAL_DATASETS:
                 shown = missing if len(missing) <= MAX_NAMED else missing[:MAX_NAMED] + ["…"]
                 segs.append(
                     f" (не {'представили' if len(missing) > 1 else 'представила'}: {names_list(shown)})"

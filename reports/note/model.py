@@ -47,6 +47,8 @@ class Point:
     municipality: str | None
     inst_type: str  # the institution's type, or 'all' / a type on aggregate rows
     inst_id: str | None = None
+    subject: str | None = None  # the results area's breakdown (a subject code or 'all'); NULL elsewhere
+    grade: int | None = None
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,8 @@ class Ref:
     `target` — fmt.value(the catalogue target of indicator `what`, its unit);
     `count` — fmt.integer of a count named by `what` with `args`: `above`/`below` (institutions of the scope
     above/below the value for their type), `registry`, `submitted`, `quarantined`, `warnings`,
-    `target_missed` (institutions whose value misses the indicator's target).
+    `target_missed` (institutions whose value misses the indicator's target);
+    `flag` — the message_ru of the mart.result_flags row `args` = (period, inst_id, flag, subject, grade).
     """
 
     kind: str

@@ -5,7 +5,9 @@ from __future__ import annotations
 from warehouse import catalog as cat
 from warehouse import queries as q
 
-AREAS = cat.AREAS
+# the areas a note may speak of (the results area included) and those it speaks of when none are chosen
+AREAS = cat.ALL_AREAS
+DEFAULT_AREAS = cat.AREAS
 INST_TYPES = q.INST_TYPES
 NO_COMPARISON = "none"
 
@@ -16,11 +18,13 @@ AREA_TOPIC_GENT = {
     "staff": "кадрового обеспечения",
     "ict": "информатизации",
     "innovation": "инновационной деятельности",
+    "results": "результатов обучения",
 }
 AREA_TOPIC_NOMN = {
     "staff": "кадровое обеспечение",
     "ict": "информатизация",
     "innovation": "инновационная деятельность",
+    "results": "результаты обучения",
 }
 # the noun phrase of each institution type, in the dictionary form (inflected by reports/russian.py)
 TYPE_PHRASE = {
@@ -33,9 +37,20 @@ DATASET_ABOUT = {
     "staff": "о педагогических работниках",
     "ict": "об информатизации",
     "innovation": "об инновационной деятельности",
+    "exam_results": "о результатах ГИА",
+    "vpr_results": "о результатах ВПР",
+    "olympiad": "об участии во всероссийской олимпиаде школьников",
 }
 # the datasets each area is computed from (innovation shares need staff and pupils as well)
-AREA_DATASETS = {"staff": ("staff",), "ict": ("ict",), "innovation": ("innovation",)}
+AREA_DATASETS = {
+    "staff": ("staff",),
+    "ict": ("ict",),
+    "innovation": ("innovation",),
+    "results": ("exam_results", "vpr_results", "olympiad"),
+}
+# datasets an institution may rightly not have (no innovation; a basic school has no ГИА-11, a kindergarten no
+# results at all): counted in the completeness, never asked for in the recommendations
+OPTIONAL_DATASETS = ("innovation", "exam_results", "vpr_results", "olympiad")
 REGION_PHRASE = "региона"
 # the paragraphs of an area: a run-in lead and the indicators it speaks of, in order; indicators of the area
 # that no theme lists are spoken of in a last paragraph

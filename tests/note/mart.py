@@ -14,7 +14,14 @@ import duckdb
 from reports.note import Point, Ref
 from ru import fmt
 
-DATASET_TABLES = {"staff": "core.staff", "ict": "core.ict", "innovation": "core.innovation"}
+DATASET_TABLES = {
+    "staff": "core.staff",
+    "ict": "core.ict",
+    "innovation": "core.innovation",
+    "exam_results": "core.exam_results",
+    "vpr_results": "core.vpr_results",
+    "olympiad": "core.olympiad",
+}
 
 
 def catalog_row(con: duckdb.DuckDBPyConnection, code: str) -> tuple[str, float | None, str]:
@@ -31,8 +38,18 @@ def mart_value(con: duckdb.DuckDBPyConnection, point: Point) -> float | None:
         SELECT value FROM mart.indicator_values
         WHERE indicator_code = ? AND period = ? AND level = ? AND inst_type = ?
           AND municipality IS NOT DISTINCT FROM ? AND inst_id IS NOT DISTINCT FROM ?
+          AND subject IS NOT DISTINCT FROM ? AND grade IS NOT DISTINCT FROM ?
         """,
-        [point.code, point.period, point.level, point.inst_type, point.municipality, point.inst_id],
+        [
+            point.code,
+            point.period,
+            point.level,
+            point.inst_type,
+            point.municipality,
+            point.inst_id,
+            point.subject,
+            point.grade,
+        ],
     ).fetchall()
     assert len(rows) == 1, f"{point}: {len(rows)} rows in mart.indicator_values"
     return rows[0][0]
@@ -116,8 +133,24 @@ def count(con: duckdb.DuckDBPyConnection, what: str, args: tuple[Any, ...]) -> i
     raise AssertionError(f"unknown count {what!r}")
 
 
+def flag_message(con: duckdb.DuckDBPyConnection, args: tuple[Any, ...]) -> str:
+    """The message of one mart.result_flags row: args = (period, inst_id, flag, subject, grade)."""
+    rows = con.execute(
+        """
+        SELECT message_ru FROM mart.result_flags
+        WHERE period = ? AND inst_id = ? AND flag = ?
+          AND subject IS NOT DISTINCT FROM ? AND grade IS NOT DISTINCT FROM ?
+        """,
+        list(args),
+    ).fetchall()
+    assert len(rows) == 1, f"{args}: {len(rows)} rows in mart.result_flags"
+    return rows[0][0]
+
+
 def expected_text(con: duckdb.DuckDBPyConnection, ref: Ref) -> str:
     """The text a number with this reference must have: the mart's value as the dashboards print it."""
+    if ref.kind == "flag":
+        return flag_message(con, ref.args)
     if ref.kind == "count":
         return fmt.integer(count(con, ref.what, ref.args))
     if ref.kind == "target":

@@ -1,0 +1,16 @@
+-- The flags of mart.result_flags for the scope's institutions in $period, with their Russian messages
+-- (the note prints the message as the mart wrote it).
+WITH {% include "common/_scope_institutions.sql" %},
+
+flags AS (
+    SELECT period, inst_id, flag, subject, grade, value, threshold, message_ru
+    FROM mart.result_flags
+    WHERE period = $period
+),
+
+final AS (
+    SELECT inst.short_name, inst.municipality, flags.*
+    FROM scope_institutions AS inst JOIN flags USING (inst_id)
+)
+
+SELECT * FROM final ORDER BY short_name, inst_id, flag, subject, grade

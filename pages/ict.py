@@ -147,7 +147,8 @@ fig = widgets.figures.trend(
 )
 widgets.chart(fig, key="ict_trend_index")
 
-tbl = views.indicator_table(
+tbl = page.ctx.view(
+    views.indicator_table,
     long,
     page.data.catalog,
     page.data.codes,

@@ -89,7 +89,9 @@ st.caption(
     "Число записей об инновационной и методической деятельности за период (площадки, проекты, мероприятия, "
     "конкурсы, публикации) на 100 педагогических работников и на 100 обучающихся."
 )
-ranking = views.activity_ranking(page.ctx.q(queries.innovation_activity, page.sel.scope), by=page.sel.by)
+ranking = page.ctx.view(
+    views.activity_ranking, page.ctx.q(queries.innovation_activity, page.sel.scope), by=page.sel.by
+)
 widgets.table(
     ranking,
     key="inno_ranking",

@@ -98,7 +98,8 @@ with tab_table:
             page.sel.inst_type,
         )
     total = page.data.scope_series[page.data.scope_series["period"] == page.sel.period]
-    tbl = views.indicator_table(
+    tbl = page.ctx.view(
+        views.indicator_table,
         long,
         page.data.catalog,
         page.data.codes,
@@ -128,7 +129,11 @@ with tab_due:
             continue
         # the page shows the soonest DUE_SHOWN people; the Excel file is the whole list, read when clicked
         widgets.table(
-            views.due_table(page.ctx.q(queries.staff_due_list, page.sel.scope, kind, limit=DUE_SHOWN), kind),
+            page.ctx.view(
+                views.due_table,
+                page.ctx.q(queries.staff_due_list, page.sel.scope, kind, limit=DUE_SHOWN),
+                kind,
+            ),
             key=f"due_{kind}",
             title=f"{title}: {fmt.integer(total)} чел.",
             file_stem=kind,

@@ -79,7 +79,8 @@ def start(area: str) -> AreaPage:
 def kpi_row(page: AreaPage, codes: list[str]) -> None:
     """The page's KPI cards: `codes` in the scope (or the chosen institution against its scope), with badges."""
     widgets.kpi_row(
-        views.kpis(
+        page.ctx.view(
+            views.kpis,
             page.data.catalog,
             codes,
             page.data.series,

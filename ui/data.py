@@ -24,7 +24,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Concatenate, ParamSpec, TypeVar
+from typing import Any, Concatenate, Literal, ParamSpec, TypeVar
 
 import streamlit as st
 from streamlit.runtime.scriptrunner import get_script_run_ctx
@@ -170,7 +170,7 @@ def _cached_view(
 ) -> Any:
     # `version` and `visible_to` are keys only: the view is pure, but the rows it gets came from that
     # warehouse for that class, and its result must not outlive the one or reach another class
-    return _view(module, name)(*args, **dict(kwargs))
+    return _view(module, name)(*(resolve(a) for a in args), **{k: resolve(v) for k, v in kwargs})
 
 
 def cached_view(
@@ -194,6 +194,36 @@ def _freeze(value: Any) -> Any:
 
 
 @dataclass(frozen=True)
+class Ref:
+    """A value named by how it is computed instead of by its rows: a query of one warehouse version for one
+    visibility class (`ctx.ref`), or a shaping function of ui/views over other values (`ctx.later`). A
+    cached figure or view given Refs is keyed by these few scalars — hashing them costs microseconds where
+    hashing the rows costs milliseconds every run — and resolves them only when it is computed."""
+
+    kind: Literal["query", "view"]
+    module: str
+    name: str
+    db_path: str
+    version: tuple[int, int] | None
+    visible_to: identity.User
+    args: tuple[Any, ...]
+    kwargs: tuple[tuple[str, Any], ...]
+
+    def value(self) -> Any:
+        if self.kind == "query":
+            return _cached(
+                self.module, self.name, self.db_path, self.version, self.visible_to, self.args, self.kwargs
+            )
+        func = _view(self.module, self.name)
+        return func(*(resolve(a) for a in self.args), **{k: resolve(v) for k, v in self.kwargs})
+
+
+def resolve(value: Any) -> Any:
+    """`value`, or what it names when it is a Ref (cached functions call this on their arguments)."""
+    return value.value() if isinstance(value, Ref) else value
+
+
+@dataclass(frozen=True)
 class Context:
     db_path: str
     version: tuple[int, int] | None
@@ -212,6 +242,44 @@ class Context:
         (`ctx.view(views.due_table, rows, "training")`): a rerun or another session of the same class
         gets the shaped result without shaping the rows again."""
         return cached_view(func, self.version, self.user, *args, **kwargs)
+
+    def ref(
+        self, func: Callable[Concatenate[str, identity.User, P], Any], *args: P.args, **kwargs: P.kwargs
+    ) -> Ref:
+        """`ctx.q(func, …)` by name, to hand to a cached figure or view (`widgets.figures.trend(ctx.later(
+        views.series_frame, ctx.ref(queries.aggregate_series, codes, None, None), …), …)`)."""
+        module, name = func.__module__, func.__name__
+        _query(module, name)
+        frozen_kwargs = tuple(sorted((k, _freeze(v)) for k, v in kwargs.items()))
+        frozen_args = tuple(_freeze(a) for a in args)
+        return Ref(
+            "query",
+            module,
+            name,
+            self.db_path,
+            self.version,
+            visibility(self.user),
+            frozen_args,
+            frozen_kwargs,
+        )
+
+    def later(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Ref:
+        """A shaping function of ui/views over values or Refs, by name (`ctx.later(views.Catalog,
+        ctx.ref(queries.indicator_catalog))`); computed only inside the cached figure or view given it."""
+        module, name = func.__module__, func.__name__
+        _view(module, name)
+        frozen_kwargs = tuple(sorted((k, _freeze(v)) for k, v in kwargs.items()))
+        frozen_args = tuple(_freeze(a) for a in args)
+        return Ref(
+            "view",
+            module,
+            name,
+            self.db_path,
+            self.version,
+            visibility(self.user),
+            frozen_args,
+            frozen_kwargs,
+        )
 
 
 def warehouse_state() -> queries.WarehouseState:

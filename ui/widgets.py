@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ru import fmt
-from ui import messages
+from ui import data, messages
 from ui.data import Context, context, require_router
 from ui.views import charts, export, safe
 from ui.views.quality import Badge
@@ -97,14 +97,16 @@ def _figure(name: str, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...
     # on every run (~50 ms a chart, most of a page's run). The figure is never changed after this point:
     # chart() only hands it to st.plotly_chart, which copies it (to_dict) before serialising.
     builder = getattr(charts, name)
-    fig = go.Figure(safe.figure(builder(*args, **dict(kwargs)).to_dict()))
+    built = builder(*(data.resolve(a) for a in args), **{k: data.resolve(v) for k, v in kwargs})
+    fig = go.Figure(safe.figure(built.to_dict()))
     fig._imc_safe = True  # chart() shows it without another pass of safe.figure  # type: ignore[attr-defined]
     return fig
 
 
 class _Figures:
     """`figures.trend(...)`: a chart builder of ui.views.charts whose figure (its texts already made
-    literal, ui.views.safe) is built and validated once per arguments and shared by every session."""
+    literal, ui.views.safe) is built and validated once per arguments and shared by every session. The
+    arguments may be Refs (`ctx.ref`, `ctx.later`): the key is then how the data is computed, not its rows."""
 
     def __getattr__(self, name: str) -> Callable[..., go.Figure]:
         if name.startswith("_") or not callable(getattr(charts, name, None)):

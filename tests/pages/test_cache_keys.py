@@ -124,3 +124,27 @@ def test_the_staff_page_of_a_director_after_a_head_shows_only_their_own_people(
     assert "Волков Андрей Андреевич" in _names_on_staff_page(handmade_db, HEAD, monkeypatch)
     names = _names_on_staff_page(handmade_db, DIRECTOR_S1, monkeypatch)
     assert names == {"Иванова Анна Петровна", "Сидорова Ольга Ивановна"}
+
+
+def _context(db: Path, user: identity.User) -> data.Context:
+    return data.Context(str(db), file_version(db), user, queries.warehouse_state(str(db), user))
+
+
+def test_a_ref_names_the_class_so_a_view_of_a_heads_rows_never_reaches_a_director(
+    handmade_db: Path, counted: list[str]
+) -> None:
+    head, director = _context(handmade_db, HEAD), _context(handmade_db, DIRECTOR_S1)
+    head_rows = head.ref(queries.staff_due_list, SCOPE, "training")
+    director_rows = director.ref(queries.staff_due_list, SCOPE, "training")
+    assert head_rows != director_rows  # same query and arguments, another class: another key
+    assert director_rows.visible_to == data.visibility(DIRECTOR_S1)
+    assert director_rows == _context(handmade_db, DIRECTOR_S1_DEPUTY).ref(
+        queries.staff_due_list, SCOPE, "training"
+    )
+    everyone = head.view(views.due_table, head_rows, "training")
+    own = director.view(views.due_table, director_rows, "training")
+    assert sorted(everyone.frame["ФИО"]) == sorted(name for _, name in S1_TRAINING + S3_TRAINING)
+    assert sorted(own.frame["ФИО"]) == [name for _, name in S1_TRAINING]
+    assert counted == ["class:head", "class:director:S1"]
+    with pytest.raises(KeyError):
+        director.later(len, director_rows)  # a Ref computes only query and view functions

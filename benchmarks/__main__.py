@@ -9,7 +9,9 @@ measured in the same run):
 - one institution's corrected file loaded into a `region` warehouse (target: under 2 s end to end);
 - every dashboard page, warm, at `region` and `country` scale (targets 0.5 s and 1.5 s) against a trivial
   Streamlit script run the same way, and the app's cold start (first page rendered, target 4 s);
-- the analytical note at city scale (target 10 s).
+- the analytical note at city scale (target 10 s);
+- many users at once: 1, 5 and 20 sessions running each page together on the `city` demo (server side,
+  AppTest threads, benchmarks/concurrency.py), p50 with the p95 beside it, against one session's p50.
 `--quick` skips the country scale (minutes of generating and loading 1.2 M staff rows).
 """
 
@@ -92,6 +94,19 @@ def _note(runs: int) -> list[Figure]:
     return [Figure("city", "analytical note (etl note, new process)", seconds, peak, target="< 10 s")]
 
 
+def _concurrency(runs: int) -> list[Figure]:
+    from benchmarks.concurrency import PAGES, SESSIONS, bench
+    from benchmarks.pages import demo_db
+
+    cells = bench(demo_db("city", None), PAGES, SESSIONS, runs)
+    alone = {c.page: c.p50 for c in cells if c.sessions == 1}
+    return [
+        Figure("city", f"{c.page} × {c.sessions} sessions p50 (p95 {c.p95:.2f} s, errors {c.errors})",
+               c.p50, 0, "1 session p50", alone[c.page], "")
+        for c in cells
+    ]  # fmt: skip
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
@@ -116,6 +131,7 @@ def main(argv: list[str] | None = None) -> int:
         step(bench_load("country", 1))
         step(_pages("country", WORK / "etl_country" / "etl.duckdb", args.runs, trivial))
     step(_note(args.runs))
+    step(_concurrency(args.runs))
     print(
         f"\nMachine: {platform.machine()}, {platform.processor() or 'cpu'}, Python {platform.python_version()}"
     )

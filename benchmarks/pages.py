@@ -50,6 +50,7 @@ def measure(db: Path, page: str, warm_runs: int) -> tuple[float, float]:
     at.session_state["imc_user"] = identity.User(login="bench", role="admin")
     at.run()  # imports and the router, not timed
     st.cache_data.clear()
+    st.cache_resource.clear()  # the validated figures (ui.widgets) live there
     queries.close_all()
     if page != "pages/overview.py":
         at.switch_page(page)

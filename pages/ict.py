@@ -13,11 +13,12 @@ page = area.start("ict")
 kpi_codes = page.data.catalog.key_codes("ict")
 area.kpi_row(page, kpi_codes)
 
+# by name (ui.data.Ref): the cached chart rows and table are keyed by how the values are read, not by them
 if page.sel.by == "municipality":
-    long = page.ctx.q(queries.municipality_values, page.sel.period, page.data.codes, page.sel.inst_type)
+    long = page.ctx.ref(queries.municipality_values, page.sel.period, page.data.codes, page.sel.inst_type)
     unit_word = "муниципалитетам"
 else:
-    long = page.ctx.q(
+    long = page.ctx.ref(
         queries.institution_values,
         page.sel.period,
         page.data.codes,
@@ -36,7 +37,7 @@ def scope_value(code: str) -> float | None:
 def unit_bars(code: str, key: str, title: str) -> None:
     """Bars of one indicator by institution or municipality (the weakest ones when there are too many)."""
     info = page.data.catalog.info(code)
-    data, missing = views.values_for_chart(long, code, by=page.sel.by)
+    data, missing = page.ctx.view(views.values_for_chart, long, code, by=page.sel.by)
     shown, total = views.weakest(data, str(info.get("direction")))
     fig = widgets.figures.bars_by_unit(
         shown,
@@ -122,7 +123,7 @@ trend_codes = [c for c in trend_codes if c in page.data.codes]
 left, right = st.columns(2)
 with left:
     fig = widgets.figures.trend(
-        views.series_frame(page.data.series, page.data.catalog, trend_codes),
+        page.ctx.later(views.series_frame, page.data.series_ref, page.data.catalog_ref, trend_codes),
         f"Доли, % — {page.subject}, по годам",
         "%",
         target=100.0,
@@ -135,21 +136,22 @@ with right:
         if c in page.data.codes
     ]
     fig = widgets.figures.trend(
-        views.series_frame(page.data.series, page.data.catalog, per100),
+        page.ctx.later(views.series_frame, page.data.series_ref, page.data.catalog_ref, per100),
         f"На 100 обучающихся — {page.subject}, по годам",
         "ед.",
     )
     widgets.chart(fig, key="ict_trend_per100")
 fig = widgets.figures.trend(
-    views.series_frame(page.data.series, page.data.catalog, ["ICT_READINESS_INDEX"]),
+    page.ctx.later(views.series_frame, page.data.series_ref, page.data.catalog_ref, ["ICT_READINESS_INDEX"]),
     f"Индекс ИКТ-готовности — {page.subject}, по годам",
     "балл",
 )
 widgets.chart(fig, key="ict_trend_index")
 
-tbl = views.indicator_table(
+tbl = page.ctx.view(
+    views.indicator_table,
     long,
-    page.data.catalog,
+    page.data.catalog_ref,
     page.data.codes,
     by=page.sel.by,
     total=current,

@@ -16,8 +16,11 @@ kpi_codes = page.data.catalog.key_codes("innovation") + [
 area.kpi_row(page, kpi_codes)
 
 st.subheader("Инновационные площадки")
-sites = page.ctx.q(queries.innovation_sites, page.sel.scope)
-site_rows, site_labels = views.sites_frame(sites, by="institution" if page.sel.inst_id else page.sel.by)
+# the shaped rows are cached by how their rows are read (ui.data.Ref), not by the rows
+sites = page.ctx.ref(queries.innovation_sites, page.sel.scope)
+site_rows, site_labels = page.ctx.view(
+    views.sites_frame, sites, by="institution" if page.sel.inst_id else page.sel.by
+)
 unit_word = "муниципалитетам" if page.sel.by == "municipality" and not page.sel.inst_id else "организациям"
 if site_rows.empty:
     st.caption(safe.md(f"Инновационных площадок в {page.sel.period} уч. г. нет ({page.subject})."))
@@ -59,11 +62,11 @@ fig = widgets.figures.grouped_bars(
 widgets.chart(fig, key="inno_periods")
 
 st.subheader("Конкурсы и олимпиады")
-contests = page.ctx.q(queries.innovation_contests, page.sel.scope)
+contests = page.ctx.ref(queries.innovation_contests, page.sel.scope)
 left, right = st.columns(2)
 for col, kind in ((left, "staff_contest"), (right, "student_contest")):
     with col:
-        data = views.contests_frame(contests, kind)
+        data = page.ctx.view(views.contests_frame, contests, kind)
         title = views.title(
             messages.CONTEST_TITLES[kind] + ": участники, победители и призёры", page.sel.period, page.subject
         )
@@ -89,7 +92,9 @@ st.caption(
     "Число записей об инновационной и методической деятельности за период (площадки, проекты, мероприятия, "
     "конкурсы, публикации) на 100 педагогических работников и на 100 обучающихся."
 )
-ranking = views.activity_ranking(page.ctx.q(queries.innovation_activity, page.sel.scope), by=page.sel.by)
+ranking = page.ctx.view(
+    views.activity_ranking, page.ctx.q(queries.innovation_activity, page.sel.scope), by=page.sel.by
+)
 widgets.table(
     ranking,
     key="inno_ranking",

@@ -26,23 +26,32 @@ st.caption(
     )
 )
 
+# the KPI cards and trends are cached by how their rows are computed (ui.data.Ref), not by the rows
+catalog_ref = ctx.later(views.Catalog, ctx.ref(queries.indicator_catalog))
 for area in ("staff", "ict", "innovation"):
     codes = catalog.key_codes(area)
-    scope_series = ctx.q(queries.aggregate_series, codes, sel.municipality, sel.inst_type)
+    scope_series = ctx.ref(queries.aggregate_series, codes, sel.municipality, sel.inst_type)
     if sel.inst_id:
-        own = ctx.q(queries.institution_series, sel.inst_id, codes)
-        cards = views.kpis(
-            catalog, codes, own, sel.period, previous, compare=scope_series, compare_label=where
+        own = ctx.ref(queries.institution_series, sel.inst_id, codes)
+        cards = ctx.view(
+            views.kpis,
+            catalog_ref,
+            codes,
+            own,
+            sel.period,
+            previous,
+            compare=scope_series,
+            compare_label=where,
         )
     else:
-        cards = views.kpis(catalog, codes, scope_series, sel.period, previous)
+        cards = ctx.view(views.kpis, catalog_ref, codes, scope_series, sel.period, previous)
     st.subheader(area_names()[area])
     widgets.kpi_row(cards, badges=badges)
     trend_codes = [c for c in codes if catalog.info(c)["unit"] == "%"] or codes[:1]
     series = own if sel.inst_id else scope_series
     unit = catalog.info(trend_codes[0])["unit"]
     fig = widgets.figures.trend(
-        views.series_frame(series, catalog, trend_codes),
+        ctx.later(views.series_frame, series, catalog_ref, trend_codes),
         f"Динамика: {area_names()[area].lower()} — {inst_name or where}",
         unit,
         height=260,

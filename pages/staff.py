@@ -37,7 +37,7 @@ with tab_structure:
     left, right = st.columns(2)
     for col, dim in ((left, "category"), (right, "education")):
         with col:
-            data = page.ctx.q(queries.staff_structure, page.sel.scope, dim)
+            data = page.ctx.ref(queries.staff_structure, page.sel.scope, dim)
             fig = widgets.figures.structure(
                 data,
                 views.title(messages.STAFF_GROUP_TITLES[dim], page.sel.period, page.subject),
@@ -46,7 +46,7 @@ with tab_structure:
             widgets.chart(fig, key=f"structure_{dim}")
     left, right = st.columns(2)
     with left:
-        data = page.ctx.q(queries.staff_structure, page.sel.scope, "age_band", by_gender=True)
+        data = page.ctx.ref(queries.staff_structure, page.sel.scope, "age_band", by_gender=True)
         fig = widgets.figures.age_pyramid(
             data,
             views.title("Возраст и пол", page.sel.period, page.subject),
@@ -54,7 +54,7 @@ with tab_structure:
         )
         widgets.chart(fig, key="structure_age")
     with right:
-        data = page.ctx.q(queries.staff_structure, page.sel.scope, "experience_band")
+        data = page.ctx.ref(queries.staff_structure, page.sel.scope, "experience_band")
         fig = widgets.figures.structure(
             data,
             views.title(messages.STAFF_GROUP_TITLES["experience_band"], page.sel.period, page.subject),
@@ -71,15 +71,20 @@ with tab_trends:
     for i, (what, trend_codes) in enumerate(trend_sets):
         trend_codes = [c for c in trend_codes if c in page.data.codes]
         fig = widgets.figures.trend(
-            views.series_frame(page.data.series, page.data.catalog, trend_codes),
+            page.ctx.later(views.series_frame, page.data.series_ref, page.data.catalog_ref, trend_codes),
             f"{what} — {page.subject}, по годам",
             "%",
         )
         widgets.chart(fig, key=f"staff_trend_{i}")
     if page.sel.inst_id:
         fig = widgets.figures.trend(
-            views.compare_frame(
-                page.data.series, page.data.scope_series, "STAFF_CAT_ANY", page.inst_name or "", page.where
+            page.ctx.later(
+                views.compare_frame,
+                page.data.series_ref,
+                page.data.scope_series_ref,
+                "STAFF_CAT_ANY",
+                page.inst_name or "",
+                page.where,
             ),
             f"Доля педагогов с высшей или первой категорией — {page.inst_name} и {page.where}, по годам",
             "%",
@@ -87,10 +92,11 @@ with tab_trends:
         widgets.chart(fig, key="staff_trend_compare")
 
 with tab_table:
+    # by name (ui.data.Ref): the cached table is keyed by how its rows are read, not by the rows
     if page.sel.by == "municipality":
-        long = page.ctx.q(queries.municipality_values, page.sel.period, page.data.codes, page.sel.inst_type)
+        long = page.ctx.ref(queries.municipality_values, page.sel.period, page.data.codes, page.sel.inst_type)
     else:
-        long = page.ctx.q(
+        long = page.ctx.ref(
             queries.institution_values,
             page.sel.period,
             page.data.codes,
@@ -98,9 +104,10 @@ with tab_table:
             page.sel.inst_type,
         )
     total = page.data.scope_series[page.data.scope_series["period"] == page.sel.period]
-    tbl = views.indicator_table(
+    tbl = page.ctx.view(
+        views.indicator_table,
         long,
-        page.data.catalog,
+        page.data.catalog_ref,
         page.data.codes,
         by=page.sel.by,
         total=total,
@@ -128,7 +135,11 @@ with tab_due:
             continue
         # the page shows the soonest DUE_SHOWN people; the Excel file is the whole list, read when clicked
         widgets.table(
-            views.due_table(page.ctx.q(queries.staff_due_list, page.sel.scope, kind, limit=DUE_SHOWN), kind),
+            page.ctx.view(
+                views.due_table,
+                page.ctx.ref(queries.staff_due_list, page.sel.scope, kind, limit=DUE_SHOWN),
+                kind,
+            ),
             key=f"due_{kind}",
             title=f"{title}: {fmt.integer(total)} чел.",
             file_stem=kind,

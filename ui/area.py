@@ -9,7 +9,7 @@ from dataclasses import dataclass
 import pandas as pd
 
 from ui import dq_widgets, filters, messages, widgets
-from ui.data import Context
+from ui.data import Context, Ref
 from ui.filters import Selection
 from ui.views import tables as views
 from ui.views.quality import Badge
@@ -26,6 +26,10 @@ class AreaData:
     badges: dict[str, Badge]
     scope_series: pd.DataFrame
     series: pd.DataFrame
+    # the same by name, for cached figures and views (ui.data.Ref): keyed by how they are computed
+    catalog_ref: Ref
+    scope_series_ref: Ref
+    series_ref: Ref
 
 
 @dataclass(frozen=True)
@@ -59,12 +63,18 @@ def start(area: str) -> AreaPage:
     )
     scope_series = ctx.q(queries.aggregate_series, codes, sel.municipality, sel.inst_type)
     series = ctx.q(queries.institution_series, sel.inst_id, codes) if sel.inst_id else scope_series
+    scope_series_ref = ctx.ref(queries.aggregate_series, codes, sel.municipality, sel.inst_type)
     data = AreaData(
         catalog=catalog,
         codes=codes,
         badges=dq_widgets.kpi_badges(ctx, sel, catalog),
         scope_series=scope_series,
         series=series,
+        catalog_ref=ctx.later(views.Catalog, ctx.ref(queries.indicator_catalog)),
+        scope_series_ref=scope_series_ref,
+        series_ref=(
+            ctx.ref(queries.institution_series, sel.inst_id, codes) if sel.inst_id else scope_series_ref
+        ),
     )
     return AreaPage(
         ctx=ctx,
@@ -79,13 +89,14 @@ def start(area: str) -> AreaPage:
 def kpi_row(page: AreaPage, codes: list[str]) -> None:
     """The page's KPI cards: `codes` in the scope (or the chosen institution against its scope), with badges."""
     widgets.kpi_row(
-        views.kpis(
-            page.data.catalog,
+        page.ctx.view(
+            views.kpis,
+            page.data.catalog_ref,
             codes,
-            page.data.series,
+            page.data.series_ref,
             page.sel.period,
             page.previous,
-            compare=page.data.scope_series if page.sel.inst_id else None,
+            compare=page.data.scope_series_ref if page.sel.inst_id else None,
             compare_label=page.where,
         ),
         badges=page.data.badges,

@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ru import fmt
-from ui import messages
+from ui import data, messages
 from ui.data import Context, context, require_router
 from ui.views import charts, export, safe
 from ui.views.quality import Badge
@@ -90,21 +90,29 @@ def missing_note(labels: Sequence[str], what: str = "нет данных") -> No
     st.caption(safe.md(f"{what.capitalize()}: {shown}{tail} — на графике не показаны."))
 
 
-@st.cache_data(show_spinner=False, max_entries=2048)
-def _figure(name: str, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> dict[str, Any]:
+@st.cache_resource(show_spinner=False, max_entries=2048)
+def _figure(name: str, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> go.Figure:
+    # A validated Figure, shared by every session that asks for the same chart. Not st.cache_data: a
+    # Figure read back from its pickle, or a dict handed to st.plotly_chart, is validated by plotly again
+    # on every run (~50 ms a chart, most of a page's run). The figure is never changed after this point:
+    # chart() only hands it to st.plotly_chart, which copies it (to_dict) before serialising.
     builder = getattr(charts, name)
-    return builder(*args, **dict(kwargs)).to_dict()
+    built = builder(*(data.resolve(a) for a in args), **{k: data.resolve(v) for k, v in kwargs})
+    fig = go.Figure(safe.figure(built.to_dict()))
+    fig._imc_safe = True  # chart() shows it without another pass of safe.figure  # type: ignore[attr-defined]
+    return fig
 
 
 class _Figures:
-    """`figures.trend(...)`: a chart builder of ui.views.charts whose result is cached by its arguments
-    (building a plotly figure costs more than the queries behind it)."""
+    """`figures.trend(...)`: a chart builder of ui.views.charts whose figure (its texts already made
+    literal, ui.views.safe) is built and validated once per arguments and shared by every session. The
+    arguments may be Refs (`ctx.ref`, `ctx.later`): the key is then how the data is computed, not its rows."""
 
-    def __getattr__(self, name: str) -> Callable[..., dict[str, Any]]:
+    def __getattr__(self, name: str) -> Callable[..., go.Figure]:
         if name.startswith("_") or not callable(getattr(charts, name, None)):
             raise AttributeError(name)
 
-        def build(*args: Any, **kwargs: Any) -> dict[str, Any]:
+        def build(*args: Any, **kwargs: Any) -> go.Figure:
             return _figure(name, args, tuple(sorted(kwargs.items())))
 
         return build
@@ -114,10 +122,14 @@ figures = _Figures()
 
 
 def chart(fig: go.Figure | dict[str, Any], key: str, missing: Sequence[str] = ()) -> None:
-    """A plotly chart whose every text (names from files among them) shows literally (ui.views.safe)."""
-    spec = safe.figure(fig.to_dict() if isinstance(fig, go.Figure) else fig)
-    # Streamlit refuses a dict without traces (an empty chart says so itself); a Figure it takes
-    st.plotly_chart(spec if spec.get("data") else go.Figure(spec), key=key, config=PLOTLY_CONFIG)
+    """A plotly chart whose every text (names from files among them) shows literally (ui.views.safe);
+    a figure of `figures` is already safe and validated, and is shown as it is."""
+    if isinstance(fig, go.Figure) and getattr(fig, "_imc_safe", False):
+        st.plotly_chart(fig, key=key, config=PLOTLY_CONFIG)
+    else:
+        spec = safe.figure(fig.to_dict() if isinstance(fig, go.Figure) else fig)
+        # Streamlit refuses a dict without traces (an empty chart says so itself); a Figure it takes
+        st.plotly_chart(spec if spec.get("data") else go.Figure(spec), key=key, config=PLOTLY_CONFIG)
     missing_note(list(missing))
 
 

@@ -13,7 +13,7 @@ import pytest
 from auth.identity import DEMO_USER, User
 from ru import fmt
 from tests.pages import handmade
-from ui import filters
+from ui import filters, messages
 from ui.views import export
 from ui.views import tables as views
 from warehouse import queries
@@ -217,6 +217,52 @@ def test_due_list_limit_and_count(handmade_db):
         queries.staff_due_count(handmade_db, DEMO_USER, scope, "holidays")
 
 
+def test_attestation_list_has_the_lapsed_first_with_a_status(handmade_db):
+    """D = 2024-09-20: T7's highest (S3) ended 2024-05-05 -> lapsed, listed first; T5's first ends
+    2025-01-15 and T1's highest 2025-03-01 -> due; T2 and T6 hold indefinite categories."""
+    scope = Scope(handmade.P_NEW)
+    rows = queries.staff_due_list(handmade_db, DEMO_USER, scope, "attestation")
+    assert list(zip(rows["staff_id"], rows["status"], strict=True)) == [
+        ("T7", "lapsed"),
+        ("T5", "due"),
+        ("T1", "due"),
+    ]
+    assert queries.staff_due_statuses(handmade_db, DEMO_USER, scope, "attestation") == {"due": 2, "lapsed": 1}
+    assert queries.staff_due_count(handmade_db, DEMO_USER, scope, "attestation") == 3
+    # training: T3 never trained; T7 (2020-01-01 + 3 years) and T1 (2021-06-01 + 3) overdue before D
+    kpk = queries.staff_due_list(handmade_db, DEMO_USER, scope, "training")
+    assert list(zip(kpk["staff_id"], kpk["status"], strict=True)) == [
+        ("T3", "never"),
+        ("T7", "overdue"),
+        ("T1", "overdue"),
+    ]
+    table = views.due_table(rows, "attestation").frame
+    assert list(table["Статус"]) == ["истекла", "истекает", "истекает"]
+    assert views.due_counts("attestation", {"due": 2, "lapsed": 1}) == (
+        "Категория уже истекла — 1 чел.; истекает в ближайшие 12 месяцев — 2 чел."
+    )
+    assert views.due_counts("training", {"never": 1, "overdue": 2}) == (
+        "Курсы не проходили — 1 чел.; срок уже истёк — 2 чел."
+    )
+
+
+def test_a_directors_due_lists_are_their_own_whatever_the_page_shows():
+    director = User(login="d", role="director", inst_id="S3")
+    assert queries.due_scope(director, Scope(handmade.P_NEW, inst_id="S1")) == Scope(
+        handmade.P_NEW, inst_id="S3"
+    )
+    assert queries.due_scope(director, Scope(handmade.P_NEW, handmade.CITY)) == Scope(
+        handmade.P_NEW, inst_id="S3"
+    )
+    city = Scope(handmade.P_NEW, handmade.CITY)
+    assert queries.due_scope(DEMO_USER, city) == city
+    assert messages.due_own_only("СОШ № 3", "СОШ № 1") == (
+        "Списки работников показываются только по вашей организации (СОШ № 3). "
+        "По организации СОШ № 1 списки не показываются: ниже — работники вашей организации."
+    )
+    assert messages.due_own_only("СОШ № 3", None) == "Показаны только работники вашей организации (СОШ № 3)."
+
+
 def test_due_table_labels_each_distinct_code_and_keeps_gaps():
     rows = pd.DataFrame(
         {
@@ -229,6 +275,7 @@ def test_due_table_labels_each_distinct_code_and_keeps_gaps():
             "category_valid_until": [dt.date(2025, 1, 1)] * 3,
             "last_training_date": [dt.date(2022, 5, 1), None, None],
             "training_due_date": [dt.date(2025, 5, 1), None, None],
+            "status": ["due", "never", "never"],
         }
     )
     att = views.due_table(rows, "attestation").frame
@@ -236,7 +283,7 @@ def test_due_table_labels_each_distinct_code_and_keeps_gaps():
     assert list(att["Категория"]) == ["Высшая", "Первая", "Высшая"]
     assert list(att["ФИО"]) == ["Иванова", "(не указано)", "Петров"]
     kpk = views.due_table(rows, "training").frame
-    assert list(kpk["Примечание"]) == ["", "курсы не проходил(а)", "курсы не проходил(а)"]
+    assert list(kpk["Статус"]) == ["в течение года", "не проходил(а)", "не проходил(а)"]
 
 
 def test_readiness_rows_by_municipality_are_pupil_weighted():

@@ -75,6 +75,15 @@ def decimals_for(value: Any, unit: str | None) -> int:
     return 1
 
 
+def column_decimals(values: Any, unit: str | None) -> int:
+    """One number of decimals for a whole column (a table never mixes «0», «30» and «2,1»): 0 when every
+    value is a whole count (чел., ед., or no unit), else 1; shares, ages and index points keep one."""
+    if unit is not None and unit not in ("чел.", "ед."):
+        return 1
+    present = [v for v in values if not is_missing(v)]
+    return 0 if all(_is_whole(v) for v in present) else 1
+
+
 def value(x: Any, unit: str | None) -> str:
     """An indicator value with its unit: `36,4 %`, `912 чел.`, `12,3 ед.`, `67,5` (index)."""
     if is_missing(x):

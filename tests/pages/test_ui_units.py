@@ -85,10 +85,37 @@ def test_excel_export_has_russian_headers_numbers_and_dates():
     assert ws.title == "Кадры"
     assert ws["A1"].value == "Кадры — 2024/2025"
     assert [c.value for c in ws[3]] == ["Организация", "Доля, %", "Дата"]
-    assert ws["B4"].value == pytest.approx(36.4123) and ws["B4"].number_format == "0.0"
+    assert ws["B4"].value == pytest.approx(36.4123) and ws["B4"].number_format == "#,##0.0"
     assert ws["B5"].value is None, "a missing value stays an empty cell, not 0"
     assert ws["C4"].value.date() == dt.date(2024, 9, 20) and ws["C4"].number_format == "DD.MM.YYYY"
     assert export.file_name("кадры/../x", "2024/2025") == "кадры_x_2024-2025.xlsx"
+    assert ws.auto_filter.ref == "A3:C5"
+
+
+def test_excel_formats_per_column_autofilter_and_clean_sheet_names():
+    """Whole counts are `#,##0` (Excel showed `#,##0.##` as «770,»); a column with one fraction is `#,##0.0`
+    throughout; plain numeric columns without a unit get the same rule; the filter covers the table."""
+    frame = pd.DataFrame(
+        {
+            "Организация": ["СОШ № 1", "ДДТ", "Гимназия"],
+            "Педагогов, чел.": [770.0, 12.0, float("nan")],
+            "ПК на 100, ед.": [7.5, 2.0, 30.0],
+            "Строк": [3, 0, 12],
+        }
+    )
+    title = "Аттестация: категория истекает — 2024/2025"
+    data = export.excel_bytes(
+        frame, sheet=title, title=title, units={"Педагогов, чел.": "чел.", "ПК на 100, ед.": "ед."}
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert ws.title == "Аттестация категория истекает"
+    assert len(ws.title) <= 31 and "  " not in ws.title
+    assert [ws.cell(row=r, column=2).number_format for r in (4, 5)] == ["#,##0", "#,##0"]
+    assert [ws.cell(row=r, column=3).number_format for r in (4, 5, 6)] == ["#,##0.0"] * 3
+    assert ws["D4"].number_format == "#,##0" and ws["D4"].value == 3
+    assert ws.auto_filter.ref == "A3:D6"
+    assert export.sheet_name("  Кадры:  [итог]  ") == "Кадры итог"
+    assert export.sheet_name("''") == "Данные"
 
 
 INSTITUTIONS = pd.DataFrame(

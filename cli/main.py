@@ -86,7 +86,13 @@ def build_parser() -> argparse.ArgumentParser:
         "--areas", default="staff,ict,innovation", help="направления через запятую: staff, ict, innovation"
     )
     note.add_argument("--org", help="организация-составитель (в заголовке справки)")
-    note.add_argument("--no-names", action="store_true", help="без поимённых списков в приложениях")
+    note.add_argument(
+        "--with-personal-data",
+        action="store_true",
+        help="приложить поимённые списки (аттестация, КПК): персональные данные, по умолчанию не прилагаются",
+    )
+    # the former switch: the lists are now off unless asked for, so it changes nothing
+    note.add_argument("--no-names", action="store_true", help=argparse.SUPPRESS)
     note.add_argument("--out", type=Path, required=True, metavar="ФАЙЛ", help="файл .docx")
 
     users = sub.add_parser("users", help="пользователи приложения и их роли")
@@ -256,7 +262,7 @@ def cmd_note(args: argparse.Namespace) -> int:
 
     period = normalize_period_text(args.period) or args.period
     compare = args.compare and (normalize_period_text(args.compare) or args.compare)
-    options: dict[str, object] = {"include_names": not args.no_names}
+    options: dict[str, object] = {"include_names": args.with_personal_data and not args.no_names}
     if args.org:
         options["organisation"] = args.org
     db = resolve_db_path(args.db)

@@ -251,8 +251,9 @@ def test_director_may_not_write_other_notes(demo_db: Path, inst_id: str) -> None
 
 
 def test_without_names_no_person_data(demo_db: Path, con: duckdb.DuckDBPyConnection) -> None:
+    """The personal-data appendices are an explicit choice: by default the note has none."""
     methodist = identity.User(login="m", role="methodist")
-    built = build(demo_db, methodist, include_names=False, charts=False)
+    built = build(demo_db, methodist, charts=False)
     assert not built.model.has_personal_data
     xml = built.document.element.xml
     sample = [
@@ -349,6 +350,14 @@ def test_cli_writes_the_note(
     document = docx.Document(str(out))
     assert document.paragraphs[1].text == "АНАЛИТИЧЕСКАЯ СПРАВКА"
     assert "Аналитическая справка за 2024/2025 учебный год записана" in capsys.readouterr().out
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert not any(h.startswith("Приложение") for h in headings), "no personal data unless asked for"
+    # --with-personal-data attaches the lists
+    args = ["note", "--db", str(demo_db), "--period", "2024-2025", "--scope", inst_id, "--areas", "staff"]
+    named = tmp_path / "named.docx"
+    assert cli.main([*args, "--with-personal-data", "--out", str(named)]) == 0
+    headings = [p.text for p in docx.Document(str(named)).paragraphs if p.style.name.startswith("Heading")]
+    assert any(h.startswith("Приложение 1. ") for h in headings)
 
 
 def test_cli_refuses_an_unknown_period(

@@ -311,27 +311,36 @@ class UsersCommandError(Exception):
     pass
 
 
-def _registry_warning(db: str | None, inst_id: str) -> None:
-    """A director bound to a code the warehouse does not know: a warning, not an error (the registry may be
-    loaded later)."""
+def _unknown_institution(db: str | None, inst_id: str) -> str | None:
+    """Why a director cannot be bound to `inst_id`: the warehouse has a registry of institutions and the code
+    is not in it (a refusal). Without a warehouse or a registry yet, the code is accepted with a warning on
+    stderr (the registry may be loaded later)."""
     from auth import identity
     from warehouse import queries
     from warehouse.db import resolve_db_path
 
     path = resolve_db_path(db)
-    if not path.exists():
-        return
-    try:
-        known = set(queries.list_institutions(path, identity.User("cli", "admin"))["inst_id"])
-    except Exception:  # a warehouse without a registry yet
-        return
-    finally:
-        queries.close_all()
-    if inst_id not in known:
+    known: set[str] = set()
+    if path.exists():
+        try:
+            known = set(queries.list_institutions(path, identity.User("cli", "admin"))["inst_id"])
+        except Exception:  # a warehouse without a registry yet
+            known = set()
+        finally:
+            queries.close_all()
+    if not known:
         print(
-            f"Предупреждение: организации с кодом {inst_id} нет в справочнике хранилища {path}.",
+            f"Предупреждение: справочника организаций в хранилище {path} нет, код {inst_id} не проверен.",
             file=sys.stderr,
         )
+        return None
+    if inst_id in known:
+        return None
+    return (
+        f"Организации с кодом {inst_id} нет в справочнике хранилища {path}: пользователь не добавлен. "
+        "Проверьте код (коды организаций — в справочнике, страница «Данные») или сначала загрузите "
+        "справочник с этой организацией."
+    )
 
 
 def cmd_users(args: argparse.Namespace) -> int:
@@ -349,10 +358,12 @@ def cmd_users(args: argparse.Namespace) -> int:
                 print(account.describe())
             return EXIT_OK
         if args.users_command == "add":
+            if args.inst and args.role == "director":
+                refusal = _unknown_institution(args.db, args.inst)
+                if refusal:
+                    raise UsersCommandError(refusal)
             password = None if args.no_password else _read_password(args.password_stdin)
             account = store.add(args.login, args.role, password=password, inst_id=args.inst, email=args.email)
-            if account.inst_id:
-                _registry_warning(args.db, account.inst_id)
             print(
                 f"Пользователь «{account.login}» ({ROLE_NAMES[account.role]}) добавлен; "
                 f"файл пользователей: {store.path}"

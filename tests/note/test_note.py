@@ -373,3 +373,11 @@ def test_counts_of_the_city(con: duckdb.DuckDBPyConnection) -> None:
     """The tests' own counting agrees with the demo's known shape (30 institutions, one ICT file missing)."""
     assert count(con, "registry", ("г. Бугуруслан", None, None)) == 30
     assert count(con, "submitted", ("ict", PERIOD, "г. Бугуруслан", None, None)) == 29
+
+
+def test_printed_note_breaks_no_word_in_a_table(city_note: Built, tmp_path: Path) -> None:
+    """Printed with LibreOffice (the note with its lists), no table cell splits a word («Изменени» «е»,
+    «Муниципальн» «ый»): column widths come from the longest words."""
+    from tests.render_check import broken_words
+
+    assert broken_words(city_note.data, tmp_path) == []

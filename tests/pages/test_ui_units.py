@@ -30,7 +30,9 @@ NB = "\u00a0"
         (912.0, "чел.", f"912{NB}чел."),
         (1234567.0, "чел.", f"1{NB}234{NB}567{NB}чел."),
         (67.46, "балл", "67,5"),
-        (41.25, "лет", f"41,3{NB}лет"),
+        # a decimal fraction of years: «года» (41,3 года), never «41,3 лет»
+        (41.25, "лет", f"41,3{NB}года"),
+        (45.0, "лет", f"45,0{NB}года"),
         (None, "%", "—"),
         (float("nan"), "%", "—"),
         (0.0, "%", f"0,0{NB}%"),
@@ -38,6 +40,13 @@ NB = "\u00a0"
 )
 def test_value_formats(value, unit, text):
     assert fmt.value(value, unit) == text
+
+
+def test_years_agree_after_a_decimal_and_columns_keep_one_format():
+    assert fmt.delta(45.1, 45.6, "лет") == f"−0,5{NB}года"
+    assert fmt.column_decimals([0.0, 30.0, 2.1], "ед.") == 1
+    assert fmt.column_decimals([0.0, 30.0, None], "ед.") == 0
+    assert fmt.column_decimals([1.0, 2.0], "%") == 1
 
 
 def test_number_delta_date_formats():

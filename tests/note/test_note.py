@@ -381,3 +381,10 @@ def test_printed_note_breaks_no_word_in_a_table(city_note: Built, tmp_path: Path
     from tests.render_check import broken_words
 
     assert broken_words(city_note.data, tmp_path) == []
+
+
+def test_levels_keep_their_capitals(city_note: Built) -> None:
+    levels = [t for t in city_note.document.tables if t.rows[0].cells[1].text == "Уровень"]
+    assert levels, "the contests table"
+    cells = {r.cells[1].text for r in levels[0].rows[1:]}
+    assert "Уровень ОО" in cells and "Уровень оо" not in cells

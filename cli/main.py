@@ -88,7 +88,13 @@ def build_parser() -> argparse.ArgumentParser:
         help="направления через запятую: staff, ict, innovation, results (результаты ГИА, ВПР, олимпиады)",
     )
     note.add_argument("--org", help="организация-составитель (в заголовке справки)")
-    note.add_argument("--no-names", action="store_true", help="без поимённых списков в приложениях")
+    note.add_argument(
+        "--with-personal-data",
+        action="store_true",
+        help="приложить поимённые списки (аттестация, КПК): персональные данные, по умолчанию не прилагаются",
+    )
+    # the former switch: the lists are now off unless asked for, so it changes nothing
+    note.add_argument("--no-names", action="store_true", help=argparse.SUPPRESS)
     note.add_argument("--out", type=Path, required=True, metavar="ФАЙЛ", help="файл .docx")
 
     users = sub.add_parser("users", help="пользователи приложения и их роли")
@@ -202,10 +208,11 @@ def cmd_demo(args: argparse.Namespace) -> int:
         bar.close()
     loaded = sum(f.rows_loaded for f in result.files)
     quarantined = sum(f.rows_quarantined for f in result.files)
+    # the deliberate errors are mentioned only when some rows did land in quarantine
+    why = " (ошибки в демонстрационных данных допущены намеренно)" if quarantined else ""
     print(
         f"Демонстрационное хранилище ({args.scale}) создано: {result.db_path}. "
-        f"Файлов: {len(result.files)}, загружено строк: {loaded}, в карантине: {quarantined} "
-        "(ошибки в демонстрационных данных допущены намеренно)."
+        f"Файлов: {len(result.files)}, загружено строк: {loaded}, в карантине: {quarantined}{why}."
     )
     return EXIT_OK
 
@@ -262,7 +269,7 @@ def cmd_note(args: argparse.Namespace) -> int:
 
     period = normalize_period_text(args.period) or args.period
     compare = args.compare and (normalize_period_text(args.compare) or args.compare)
-    options: dict[str, object] = {"include_names": not args.no_names}
+    options: dict[str, object] = {"include_names": args.with_personal_data and not args.no_names}
     if args.org:
         options["organisation"] = args.org
     db = resolve_db_path(args.db)
@@ -311,27 +318,36 @@ class UsersCommandError(Exception):
     pass
 
 
-def _registry_warning(db: str | None, inst_id: str) -> None:
-    """A director bound to a code the warehouse does not know: a warning, not an error (the registry may be
-    loaded later)."""
+def _unknown_institution(db: str | None, inst_id: str) -> str | None:
+    """Why a director cannot be bound to `inst_id`: the warehouse has a registry of institutions and the code
+    is not in it (a refusal). Without a warehouse or a registry yet, the code is accepted with a warning on
+    stderr (the registry may be loaded later)."""
     from auth import identity
     from warehouse import queries
     from warehouse.db import resolve_db_path
 
     path = resolve_db_path(db)
-    if not path.exists():
-        return
-    try:
-        known = set(queries.list_institutions(path, identity.User("cli", "admin"))["inst_id"])
-    except Exception:  # a warehouse without a registry yet
-        return
-    finally:
-        queries.close_all()
-    if inst_id not in known:
+    known: set[str] = set()
+    if path.exists():
+        try:
+            known = set(queries.list_institutions(path, identity.User("cli", "admin"))["inst_id"])
+        except Exception:  # a warehouse without a registry yet
+            known = set()
+        finally:
+            queries.close_all()
+    if not known:
         print(
-            f"Предупреждение: организации с кодом {inst_id} нет в справочнике хранилища {path}.",
+            f"Предупреждение: справочника организаций в хранилище {path} нет, код {inst_id} не проверен.",
             file=sys.stderr,
         )
+        return None
+    if inst_id in known:
+        return None
+    return (
+        f"Организации с кодом {inst_id} нет в справочнике хранилища {path}: пользователь не добавлен. "
+        "Проверьте код (коды организаций — в справочнике, страница «Данные») или сначала загрузите "
+        "справочник с этой организацией."
+    )
 
 
 def cmd_users(args: argparse.Namespace) -> int:
@@ -349,10 +365,12 @@ def cmd_users(args: argparse.Namespace) -> int:
                 print(account.describe())
             return EXIT_OK
         if args.users_command == "add":
+            if args.inst and args.role == "director":
+                refusal = _unknown_institution(args.db, args.inst)
+                if refusal:
+                    raise UsersCommandError(refusal)
             password = None if args.no_password else _read_password(args.password_stdin)
             account = store.add(args.login, args.role, password=password, inst_id=args.inst, email=args.email)
-            if account.inst_id:
-                _registry_warning(args.db, account.inst_id)
             print(
                 f"Пользователь «{account.login}» ({ROLE_NAMES[account.role]}) добавлен; "
                 f"файл пользователей: {store.path}"

@@ -97,7 +97,7 @@ with right:
         scope = note.NoteScope(inst_id=inst_id)
     include_names = st.checkbox(
         "Приложить поимённые списки (аттестация, курсы повышения квалификации)",
-        value=True,
+        value=False,  # personal data: an explicit choice, never the default
         help=messages.PERSONAL_DATA_NOTE,
         key="note_names",
     )

@@ -1,26 +1,21 @@
 """Кадры: the structure of the pedagogical staff, its trends, the institutions' staff indicators and the
 lists of who is due for attestation and training."""
 
-import functools
-
 import streamlit as st
 
-from auth import identity
-from ru import fmt
-from ui import area, messages, widgets
+from ui import area, due_lists, messages, widgets
 from ui.views import safe
 from ui.views import tables as views
 from warehouse import queries
 
-DUE_SHOWN = 500
-
-
-def full_due_table(db_path: str, user: identity.User, scope: queries.Scope, kind: str) -> views.Table:
-    return views.due_table(queries.staff_due_list(db_path, user, scope, kind), kind)
-
-
 page = area.start("staff")
-head_codes = ["STAFF_COUNT", "STAFF_YOUNG_SPECIALISTS", "STAFF_ATTESTATION_DUE", "STAFF_TRAINING_DUE"]
+head_codes = [
+    "STAFF_COUNT",
+    "STAFF_YOUNG_SPECIALISTS",
+    "STAFF_CATEGORY_LAPSED",
+    "STAFF_ATTESTATION_DUE",
+    "STAFF_TRAINING_DUE",
+]
 head_codes = [c for c in head_codes if c in page.data.codes]
 area.kpi_row(page, head_codes)
 
@@ -122,30 +117,6 @@ with tab_table:
     )
 
 with tab_due:
-    st.caption(messages.PERSONAL_DATA_NOTE)
-    if page.ctx.user.person_scope:
-        st.caption("Показаны только работники вашей организации.")
-    settings = page.ctx.q(queries.methodology_settings)
-    for kind in ("attestation", "training"):
-        total = page.ctx.q(queries.staff_due_count, page.sel.scope, kind)
-        title = views.title(messages.DUE_TITLES[kind], page.sel.period, page.subject)
-        if not total:
-            st.markdown(f"**{safe.md(title)}**")
-            st.caption(messages.DUE_EMPTY)
-            continue
-        # the page shows the soonest DUE_SHOWN people; the Excel file is the whole list, read when clicked
-        widgets.table(
-            page.ctx.view(
-                views.due_table,
-                page.ctx.ref(queries.staff_due_list, page.sel.scope, kind, limit=DUE_SHOWN),
-                kind,
-            ),
-            key=f"due_{kind}",
-            title=f"{title}: {fmt.integer(total)} чел.",
-            file_stem=kind,
-            period=page.sel.period,
-            full=functools.partial(full_due_table, page.ctx.db_path, page.ctx.user, page.sel.scope, kind),
-            total_rows=total,
-        )
+    due_lists.due_lists(page)
 
 widgets.catalog_link()

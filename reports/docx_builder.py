@@ -110,31 +110,57 @@ def format_frame(
     return out
 
 
+def column_needs(
+    columns: Sequence[str], shown: pd.DataFrame, font_pt: float = TABLE_PT
+) -> tuple[list[float], list[float]]:
+    """(floors, wants) in cm per column. A floor is what a column cannot go below without breaking a word:
+    its longest word (the bold header's or a cell's — a cell wraps only between words) plus the cell
+    margins; a want is its typical cell (the longest one when short, else the 90th percentile of lengths)."""
+    em_cm = font_pt / 72 * 2.54
+    body_char = 0.54 * em_cm  # an average Cyrillic letter of Times New Roman
+    bold_char = 0.68 * em_cm  # bold capitals and «ы», «ж», «ш» are wide
+    padding_cm = 0.5  # both cell margins with a little slack (LibreOffice: 0.19 cm each side)
+    floors: list[float] = []
+    wants: list[float] = []
+    for col in columns:
+        values = [str(v) for v in shown[col].tolist()] if col in shown.columns else []
+        # words break only at ordinary spaces: «100,0 %» (a no-break space) is one word
+        header_word = max((len(w) for w in str(col).split(" ")), default=1)
+        cell_word = max((len(w) for v in values for w in v.split(" ")), default=1)
+        floor = max(header_word * bold_char, min(cell_word, 40) * body_char, 3 * body_char) + padding_cm
+        cells = sorted(len(v) for v in values)
+        typical = (cells[-1] if cells[-1] <= 14 else cells[int(len(cells) * 0.9)]) if cells else 1
+        floors.append(floor)
+        wants.append(max(floor, min(typical, 60) * body_char + padding_cm))
+    return floors, wants
+
+
 def auto_widths(
     columns: Sequence[str], shown: pd.DataFrame, total_cm: float, font_pt: float = TABLE_PT
 ) -> list[float]:
-    """Column widths (cm) summing to `total_cm`. Each column needs room for the longest word of its header
-    (headers wrap between words) or for its typical cell (the 90th percentile of lengths); narrow columns
-    (numbers, dates) get what they need, the wide text columns share the rest."""
-    char_cm = 0.5 * font_pt / 72 * 2.54
-    padding_cm = 0.45
-    chars = []
-    for col in columns:
-        header_word = max((len(w) for w in str(col).split()), default=1)
-        cells = sorted(len(v) for v in shown[col].tolist()) if col in shown.columns else []
-        # a short column is as wide as its longest cell; a long one as its typical cell (the rest wraps)
-        typical = (cells[-1] if cells[-1] <= 14 else cells[int(len(cells) * 0.9)]) if cells else 1
-        chars.append(min(max(header_word, typical, 3), 60))
-    need = [c * char_cm + padding_cm for c in chars]
-    if sum(need) <= total_cm:
-        return [total_cm * n / sum(need) for n in need]
-    narrow = [c <= 14 for c in chars]
-    fixed = sum(n for n, is_narrow in zip(need, narrow, strict=True) if is_narrow)
-    wide = sum(n for n, is_narrow in zip(need, narrow, strict=True) if not is_narrow)
-    if not wide or fixed >= total_cm * 0.8:
-        return [total_cm * n / sum(need) for n in need]
-    share = (total_cm - fixed) / wide
-    return [n if is_narrow else n * share for n, is_narrow in zip(need, narrow, strict=True)]
+    """Column widths (cm) summing to `total_cm`, so that no word is broken inside a cell («Изменени е»):
+    wants that fit are stretched to the width; otherwise every column gets its floor and the room left is
+    shared in proportion to what each still wants. Only when even the floors do not fit are they scaled
+    down (DocxReport.table then picks a smaller font first)."""
+    floors, wants = column_needs(columns, shown, font_pt)
+    if sum(wants) <= total_cm:
+        return [total_cm * w / sum(wants) for w in wants]
+    if sum(floors) <= total_cm:
+        extra = [w - f for w, f in zip(wants, floors, strict=True)]
+        room = total_cm - sum(floors)
+        return [f + room * e / sum(extra) for f, e in zip(floors, extra, strict=True)]
+    return [total_cm * f / sum(floors) for f in floors]
+
+
+def fitting_font(columns: Sequence[str], shown: pd.DataFrame, total_cm: float, font_pt: float) -> float:
+    """`font_pt`, or the largest of one or two points less (not below 9 pt) at which every column's longest
+    word fits the width."""
+    for size in (font_pt, font_pt - 1, font_pt - 2):
+        if size < 9:
+            break
+        if sum(column_needs(columns, shown, size)[0]) <= total_cm:
+            return size
+    return max(9.0, font_pt - 2)
 
 
 def _is_numeric_column(values: Sequence[Any], unit: str | None) -> bool:
@@ -182,6 +208,14 @@ def _repeat_header(row: Any) -> None:
     tr_pr.append(el)
 
 
+def _cant_split(row: Any) -> None:
+    """A row is never split across two pages."""
+    tr_pr = row._tr.get_or_add_trPr()
+    el = OxmlElement("w:cantSplit")
+    el.set(qn("w:val"), "true")
+    tr_pr.insert(0, el)
+
+
 def _row_xml(
     values: Sequence[str],
     numeric: Sequence[bool],
@@ -205,7 +239,8 @@ def _row_xml(
             f'<w:tc>{tc_pr}<w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:jc w:val="{jc}"/></w:pPr>'
             f'<w:r>{rpr}<w:t xml:space="preserve">{xml_escape(str(text))}</w:t></w:r></w:p></w:tc>'
         )
-    return f"<w:tr>{''.join(cells)}</w:tr>"
+    # a row is kept whole on one page (cantSplit)
+    return f'<w:tr><w:trPr><w:cantSplit w:val="true"/></w:trPr>{"".join(cells)}</w:tr>'
 
 
 def _keep_with_next(paragraph: Paragraph) -> None:
@@ -419,11 +454,14 @@ class DocxReport:
             for c in frame.columns
         ]
         shown = format_frame(frame, units, date_cols)
+        if not widths_cm:
+            font_pt = fitting_font(columns, shown, self.text_width_cm, font_pt)
         table = self.doc.add_table(rows=1, cols=len(columns))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
         header = table.rows[0]
         _repeat_header(header)
+        _cant_split(header)
         for cell, name in zip(header.cells, columns, strict=True):
             self._cell_text(cell, name, bold=True, align="center", size=font_pt)
         # column widths: as given, else shared out by how much text each column holds
@@ -504,7 +542,7 @@ _ALIGN = {
 # ----------------------------------------------------------------------------------------- charts
 CHART_WIDTH_CM = 16.0
 CHART_DPI = 150
-CHART_FONT_PT = 8
+CHART_FONT_PT = 10  # 8 pt was too small to read on the printed page
 PALETTE = ("#1f4e79", "#c55a11", "#548235", "#7f6000", "#7030a0", "#2e75b6", "#bf9000")
 HIGHLIGHT = "#c00000"
 # the width of an average character of the chart font (DejaVu Sans) at CHART_FONT_PT, in cm

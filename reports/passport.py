@@ -181,7 +181,6 @@ def _comparison(
         doc.table(
             table[PROFILE_COLUMNS],
             caption=f"{name}: показатели организации и ориентиры, {period} уч. г.",
-            widths_cm=[5.6, 2.0, 2.6, 2.2, 2.2, 2.0],
             font_pt=TABLE_FONT_PT,
             note="«—» — нет данных; «*» — ориентир: значение муниципалитета по организациям того же типа.",
         )
@@ -372,10 +371,11 @@ def _quality(doc: dx.DocxReport, quality: compare.DataQuality, period: str) -> N
 
     subs = quality.submissions.rename(
         columns={
+            # short headers: seven columns must fit the page without breaking a word
             "period": "Учебный год",
             "staff_rows": "Кадры, строк",
-            "pedagogical_staff": "Из них педагогических работников",
-            "ict_rows": "Информатизация, строк",
+            "pedagogical_staff": "Из них педагогов",
+            "ict_rows": "ИКТ, строк",
             "innovation_rows": "Инновации, записей",
             "quarantined_rows": "В карантине, строк",
             "warnings": "Предупреждений",
@@ -395,15 +395,19 @@ def _quality(doc: dx.DocxReport, quality: compare.DataQuality, period: str) -> N
                 "Дата загрузки": [fmt.date(x) for x in loads["loaded_at"]],
                 "Файл": loads["source_file"],
                 "Набор данных": loads["dataset"].map(lambda d: names.DATASET_DOCUMENT_NAMES.get(d, d)),
-                "Итог загрузки файла": loads["status"].map(lambda s: names.LOAD_STATUS_NAMES.get(s, s)),
-                "Строк организации загружено": loads["rows_loaded"],
-                "Строк организации в карантине": loads["rows_quarantined"],
+                "Итог загрузки": [
+                    names.LOAD_STATUS_NAMES.get(status, status) for status in institution_status(loads)
+                ],
+                # the institution's rows of the file (short headers: the table has six columns)
+                "Загружено строк": loads["rows_loaded"],
+                "В карантине строк": loads["rows_quarantined"],
             }
         )
         doc.table(
             frame,
             caption=f"Загрузки файлов со сведениями организации за {period} уч. г.",
-            units={"Строк организации загружено": "ед.", "Строк организации в карантине": "ед."},
+            units={"Загружено строк": "ед.", "В карантине строк": "ед."},
+            note="Строки — только строки этой организации в файле.",
             font_pt=TABLE_FONT_PT,
         )
 
@@ -437,6 +441,18 @@ def _quality(doc: dx.DocxReport, quality: compare.DataQuality, period: str) -> N
             doc.bullet(str(message))
 
 
+def institution_status(loads: pd.DataFrame) -> list[str]:
+    """The result of each load for this institution's rows: a file loaded partly because of other
+    institutions' rows is «загружен полностью» here when none of this institution's rows is in quarantine
+    (the passport said «загружен частично» of a file whose rows of the school were all loaded)."""
+    return [
+        "loaded" if status == "partial" and not quarantined and loaded else str(status)
+        for status, loaded, quarantined in zip(
+            loads["status"], loads["rows_loaded"], loads["rows_quarantined"], strict=True
+        )
+    ]
+
+
 # ----------------------------------------------------------------------------------------- charts (PNG)
 def _new_figure(height_cm: float, width_cm: float = dx.CHART_WIDTH_CM) -> Any:
     # no layout engine: constrained layout costs a second per many-axes figure; margins are set by hand
@@ -445,8 +461,8 @@ def _new_figure(height_cm: float, width_cm: float = dx.CHART_WIDTH_CM) -> Any:
     return Figure(figsize=(width_cm / 2.54, height_cm / 2.54), dpi=dx.CHART_DPI)
 
 
-def _short(text: str, width: int) -> str:
-    return cc.wrap(text, width, 2).replace("<br>", "\n")
+def _short(text: str, width: int, lines: int = 2) -> str:
+    return cc.wrap(text, width, lines).replace("<br>", "\n")
 
 
 def bullet_png(part: pd.DataFrame, inst_label: str, inst_type: str) -> bytes | None:
@@ -458,7 +474,7 @@ def bullet_png(part: pd.DataFrame, inst_label: str, inst_type: str) -> bytes | N
     if data.empty:
         return None
     n = len(data)
-    height = 0.95 * n + 2.2
+    height = 1.2 * n + 2.4  # room for three lines of 8 pt labels a row
     fig = _new_figure(height)
     ax = fig.add_axes((0.42, 1.2 / height, 0.45, 1 - 1.8 / height))
     colour = palette.TYPE_COLORS.get(inst_type, dx.PALETTE[0])
@@ -487,9 +503,9 @@ def bullet_png(part: pd.DataFrame, inst_label: str, inst_type: str) -> bytes | N
         if not fmt.is_missing(row["value"]):
             ax.plot([x(row["value"])], [y], marker="o", markersize=7, color=colour, linestyle="none", zorder=6,
                     label=inst_label)  # fmt: skip
-        ax.text(1.03, y, fmt.value(row["value"], row["unit"]), va="center", fontsize=6.5, color=colour)
-        labels.append(_short(f"{row['name_ru']}, {row['unit']}", 44))
-    ax.set_yticks(range(n), labels[::-1], fontsize=6)
+        ax.text(1.03, y, fmt.value(row["value"], row["unit"]), va="center", fontsize=8.5, color=colour)
+        labels.append(_short(f"{row['name_ru']}, {row['unit']}", 38, 3))
+    ax.set_yticks(range(n), labels[::-1], fontsize=8)
     ax.set_xticks([])
     ax.set_xlim(0, 1)
     ax.set_ylim(-0.7, n - 0.3)
@@ -499,7 +515,7 @@ def bullet_png(part: pd.DataFrame, inst_label: str, inst_type: str) -> bytes | N
     handles: dict[str, Any] = {}
     for handle, label in zip(*ax.get_legend_handles_labels(), strict=True):
         handles.setdefault(label, handle)
-    fig.legend(list(handles.values()), list(handles), loc="lower center", ncol=3, fontsize=6, frameon=False)
+    fig.legend(list(handles.values()), list(handles), loc="lower center", ncol=3, fontsize=8, frameon=False)
     return dx.figure_png(fig)
 
 
@@ -512,7 +528,7 @@ def trends_png(
 
     n = len(rows)
     lines = (n + 1) // 2
-    height = 4.4 * lines + 1.4
+    height = 4.8 * lines + 1.6
     fig = _new_figure(height)
     fig.subplots_adjust(
         left=0.08, right=0.98, top=1 - 1.0 / height, bottom=1.4 / height, hspace=0.75, wspace=0.25
@@ -533,19 +549,19 @@ def trends_png(
             ax.plot(
                 xs, ys, linestyle=style, marker="o", markersize=2.5, linewidth=1.2, color=colour, label=label
             )
-        ax.set_title(_short(f"{row['name_ru']}, {row['unit']}", 46), fontsize=6, loc="left")
+        ax.set_title(_short(f"{row['name_ru']}, {row['unit']}", 40), fontsize=8, loc="left")
         ax.yaxis.set_major_formatter(
             FuncFormatter(lambda v, _pos: fmt.number(v, 0 if float(v).is_integer() else 2))
         )
-        ax.set_xticks(xs, short, fontsize=6)
-        ax.tick_params(labelsize=6, length=2)
+        ax.set_xticks(xs, short, fontsize=7.5)
+        ax.tick_params(labelsize=7.5, length=2)
         ax.set_ylim(bottom=0)
         for side in ("top", "right"):
             ax.spines[side].set_visible(False)
     for ax in axes[n:]:
         ax.set_visible(False)
     handles, names = axes[0].get_legend_handles_labels()
-    fig.legend(handles, names, loc="lower center", ncol=2, fontsize=6.5, frameon=False)
+    fig.legend(handles, names, loc="lower center", ncol=2, fontsize=8, frameon=False)
     return dx.figure_png(fig)
 
 
@@ -570,7 +586,7 @@ def radar_png(profile: pd.DataFrame, inst_label: str) -> bytes | None:
     ax.fill([*angles, angles[0]], [*values, values[0]], color=dx.PALETTE[0], alpha=0.2)
     ax.set_ylim(0, 100)
     ax.set_yticks([25, 50, 75, 100])
-    ax.set_yticklabels(["25", "50", "75", "100"], fontsize=5.5, color="#606060")
+    ax.set_yticklabels(["25", "50", "75", "100"], fontsize=7, color="#606060")
     ax.set_xticks(angles)
     ax.set_xticklabels([])
     for angle, name in zip(angles, data["name_ru"], strict=True):
@@ -578,5 +594,5 @@ def radar_png(profile: pd.DataFrame, inst_label: str) -> bytes | None:
         ha = "center" if abs(right) < 0.2 else ("left" if right > 0 else "right")
         va = "bottom" if up > 0.2 else ("top" if up < -0.2 else "center")
         label = cc.wrap(str(name), 28, 3).replace("<br>", "\n")
-        ax.text(angle, 112, label, ha=ha, va=va, fontsize=6)
+        ax.text(angle, 112, label, ha=ha, va=va, fontsize=8)
     return dx.figure_png(fig)

@@ -59,10 +59,13 @@ def _is_whole(value: Any) -> bool:
     return not is_missing(value) and float(value).is_integer()
 
 
-def unit_suffix(unit: str | None) -> str:
-    """What follows a number of this unit: ` %`, ` чел.`; nothing for points of an index."""
+def unit_suffix(unit: str | None, decimals: int = 0) -> str:
+    """What follows a number of this unit: ` %`, ` чел.`; nothing for points of an index. A decimal fraction
+    of years takes the genitive singular: «45,1 года», never «45,1 лет»."""
     if not unit or unit.startswith("балл"):
         return ""
+    if unit == "лет" and decimals > 0:
+        return f"{NBSP}года"
     return f"{NBSP}{unit}"
 
 
@@ -75,11 +78,21 @@ def decimals_for(value: Any, unit: str | None) -> int:
     return 1
 
 
+def column_decimals(values: Any, unit: str | None) -> int:
+    """One number of decimals for a whole column (a table never mixes «0», «30» and «2,1»): 0 when every
+    value is a whole count (чел., ед., or no unit), else 1; shares, ages and index points keep one."""
+    if unit is not None and unit not in ("чел.", "ед."):
+        return 1
+    present = [v for v in values if not is_missing(v)]
+    return 0 if all(_is_whole(v) for v in present) else 1
+
+
 def value(x: Any, unit: str | None) -> str:
     """An indicator value with its unit: `36,4 %`, `912 чел.`, `12,3 ед.`, `67,5` (index)."""
     if is_missing(x):
         return MISSING
-    return number(x, decimals_for(x, unit)) + unit_suffix(unit)
+    decimals = decimals_for(x, unit)
+    return number(x, decimals) + unit_suffix(unit, decimals)
 
 
 def signed(x: Any, decimals: int = 1) -> str:
@@ -101,7 +114,7 @@ def delta(current: Any, previous: Any, unit: str | None) -> str | None:
     if unit == "%":
         return f"{signed(change, 1)}{NBSP}п.п."
     decimals = 0 if _is_whole(current) and _is_whole(previous) and unit in ("чел.", "ед.") else 1
-    return signed(change, decimals) + unit_suffix(unit)
+    return signed(change, decimals) + unit_suffix(unit, decimals)
 
 
 def date(value: Any) -> str:

@@ -168,10 +168,39 @@ STAFF_GROUP_TITLES = {
 }
 GENDERS = {"М": "Мужчины", "Ж": "Женщины"}
 DUE_TITLES = {
-    "attestation": "Аттестация: категория истекает в ближайшие 12 месяцев",
-    "training": "Повышение квалификации: срок наступает в ближайшие 12 месяцев",
+    "attestation": "Аттестация: категория истекла или истекает в ближайшие 12 месяцев",
+    "training": "Повышение квалификации: срок истёк или наступает в ближайшие 12 месяцев",
 }
-DUE_EMPTY = "Никого: в ближайшие 12 месяцев сроков нет."
+DUE_EMPTY = {
+    "attestation": "Никого: истёкших категорий нет, и в ближайшие 12 месяцев сроков нет.",
+    "training": "Никого: в ближайшие 12 месяцев сроков нет.",
+}
+# the status column of the due lists, and the words of the counts by status under their titles
+DUE_STATUSES = {
+    "attestation": {"lapsed": "истекла", "due": "истекает"},
+    "training": {"never": "не проходил(а)", "overdue": "просрочено", "due": "в течение года"},
+}
+DUE_STATUS_COUNTS = {
+    "attestation": {"lapsed": "категория уже истекла", "due": "истекает в ближайшие 12 месяцев"},
+    "training": {
+        "never": "курсы не проходили",
+        "overdue": "срок уже истёк",
+        "due": "срок наступает в ближайшие 12 месяцев",
+    },
+}
+
+
+def due_own_only(own_name: str, other_name: str | None) -> str:
+    """What a director is told above the due lists: they are their own institution's, and when another
+    institution is chosen, that its lists are not shown (never a false «никого»)."""
+    if other_name:
+        return (
+            f"Списки работников показываются только по вашей организации ({own_name}). "
+            f"По организации {other_name} списки не показываются: ниже — работники вашей организации."
+        )
+    return f"Показаны только работники вашей организации ({own_name})."
+
+
 PERSONAL_DATA_NOTE = (
     "Персональные данные (152-ФЗ): списки предназначены для планирования аттестации и курсов, "
     "не пересылайте их за пределы управления образования."

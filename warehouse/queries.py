@@ -277,13 +277,16 @@ DUE_KINDS = ("attestation", "training")
 def staff_due_list(
     db_path: str | os.PathLike[str], user: User, scope: Scope, kind: str, limit: int | None = None
 ) -> pd.DataFrame:
-    """Who is due in the 12 months from the reporting date: attestation (a highest or first category whose
-    validity ends in [D, D + 1 year)) or training (never trained, or the 3-year term ends before D + 1 year),
-    soonest first; the first `limit` people when a limit is given (staff_due_count says how many there are).
+    """Who is on a due list of the 12 months from the reporting date: attestation (a highest or first category
+    whose validity ends in [D, D + 1 year), status `due`, or already ended before D, status `lapsed`) or
+    training (never trained `never`, the 3-year term already passed `overdue`, or ending before D + 1 year
+    `due`); lapsed and overdue first, then soonest first; the first `limit` people when a limit is given
+    (staff_due_count says how many there are).
 
-    Person-level data: a director sees only their own institution, whatever the scope says.
+    Person-level data: a director sees only their own institution, whatever the scope says (due_scope gives
+    the scope a director's list really has).
     Columns: inst_id, short_name, staff_id, full_name, position, category, category_date,
-    category_valid_until, last_training_date, training_due_date, due_date.
+    category_valid_until, last_training_date, training_due_date, due_date, status.
     """
     if kind not in DUE_KINDS:
         raise ValueError(f"unknown list {kind!r}")
@@ -299,6 +302,7 @@ def staff_due_list(
         "last_training_date",
         "training_due_date",
         "due_date",
+        "status",
     ]
     if not _has_view(db_path, "mart.staff_person"):
         return pd.DataFrame(columns=columns)
@@ -307,15 +311,29 @@ def staff_due_list(
     )
 
 
-def staff_due_count(db_path: str | os.PathLike[str], user: User, scope: Scope, kind: str) -> int:
-    """How many people staff_due_list has without a limit (the same scope and access rules)."""
+def staff_due_statuses(
+    db_path: str | os.PathLike[str], user: User, scope: Scope, kind: str
+) -> dict[str, int]:
+    """How many people staff_due_list has without a limit, by status (only statuses that occur), under the
+    same scope and access rules."""
     if kind not in DUE_KINDS:
         raise ValueError(f"unknown list {kind!r}")
     if not _has_view(db_path, "mart.staff_person"):
-        return 0
-    return int(
-        read.scalar(db_path, "dashboards/staff_due_count", **_scope(scope), kind=kind, own=user.person_scope)
-    )
+        return {}
+    rows = read.rows(db_path, "dashboards/staff_due_count", **_scope(scope), kind=kind, own=user.person_scope)
+    return {str(status): int(people) for status, people in rows}
+
+
+def staff_due_count(db_path: str | os.PathLike[str], user: User, scope: Scope, kind: str) -> int:
+    """How many people staff_due_list has without a limit (the same scope and access rules)."""
+    return sum(staff_due_statuses(db_path, user, scope, kind).values())
+
+
+def due_scope(user: User, scope: Scope) -> Scope:
+    """The scope a due list really has for `user`: a director's lists are always their own institution's,
+    whatever institution or municipality the page shows; the other roles keep the page's scope."""
+    own = user.person_scope
+    return scope if own is None else Scope(scope.period, inst_id=own)
 
 
 # ----------------------------------------------------------------------------------------- ICT
@@ -393,6 +411,7 @@ QUERIES = {
         staff_structure,
         staff_due_list,
         staff_due_count,
+        staff_due_statuses,
         ict_institutions,
         innovation_sites,
         innovation_contests,

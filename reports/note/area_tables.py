@@ -33,6 +33,10 @@ from warehouse import catalog as cat
 from warehouse import queries as q
 
 
+def _upper_first(text: str) -> str:
+    return text[:1].upper() + text[1:]
+
+
 class AreaTables(ConclusionSections):
     """The tables and charts of the area sections, and the checks they share with the text."""
 
@@ -61,9 +65,10 @@ class AreaTables(ConclusionSections):
         frame = pd.DataFrame(
             {
                 "Вид": [
-                    contract.label_ru(contract.ACTIVITY_TYPES, a).capitalize() for a in data["activity_type"]
+                    _upper_first(contract.label_ru(contract.ACTIVITY_TYPES, a)) for a in data["activity_type"]
                 ],
-                "Уровень": [contract.label_ru(contract.LEVELS, lv).capitalize() for lv in data["level"]],
+                # capitalise the first letter only: «Уровень ОО», not «Уровень оо» (str.capitalize lowers the rest)
+                "Уровень": [_upper_first(contract.label_ru(contract.LEVELS, lv)) for lv in data["level"]],
                 "Участники, чел.": data["participants"].tolist(),
                 "Победители, чел.": data["winners"].tolist(),
                 "Призёры, чел.": data["prize_winners"].tolist(),

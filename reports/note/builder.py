@@ -79,8 +79,8 @@ class BuilderBase:
         segs: list[Segment] = [Num(text, Ref("delta", point, base))]
         noun = UNIT_NOUN.get(ind.unit)
         if noun and text != fmt.MISSING:
-            # fmt.delta prints these units without a suffix (index points) or with «лет»; the noun agrees
-            text = text.removesuffix(fmt.unit_suffix(ind.unit))
+            # fmt.delta prints these units without a suffix (index points) or with «лет»/«года»; the noun agrees
+            text = text.removesuffix(fmt.unit_suffix(ind.unit, 1)).removesuffix(fmt.unit_suffix(ind.unit))
             segs = [Num(text, Ref("delta", point, base, what="bare")), f"{fmt.NBSP}{ru.agree(text, noun)}"]
         return segs
 

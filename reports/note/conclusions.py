@@ -70,15 +70,29 @@ class ConclusionSections(GeneralSection):
             ]
             self.due_recommendation(segs, "training")
         attestation = s.point("STAFF_ATTESTATION_DUE", self.period)
-        n_att = get(attestation)
-        if n_att:
-            n = int(n_att)
-            segs = [
-                "Спланировать аттестацию ",
-                Num(fmt.integer(n), Ref("number", attestation)),
-                f"{fmt.NBSP}{ru.agree(n, 'педагогический работник', 'gent')} (срок действия квалификационной "
-                "категории истекает в ближайшие 12 месяцев) и провести консультации по подготовке к ней",
-            ]
+        lapsed = s.point("STAFF_CATEGORY_LAPSED", self.period)
+        n_att = int(get(attestation) or 0)
+        n_lapsed = int(get(lapsed) or 0)
+        if n_att or n_lapsed:
+            # the lapsed ones (already counted as «без категории») are the most urgent: named first
+            segs = ["Спланировать аттестацию "]
+            if n_lapsed:
+                segs += [
+                    "в первую очередь ",
+                    Num(fmt.integer(n_lapsed), Ref("number", lapsed)),
+                    f"{fmt.NBSP}{ru.agree(n_lapsed, 'педагогический работник', 'gent')}, у ",
+                    "которого" if ru.numeral_form(n_lapsed) == "one" else "которых",
+                    " срок действия квалификационной категории уже истёк",
+                ]
+            if n_att:
+                segs += [
+                    ", а также " if n_lapsed else "",
+                    Num(fmt.integer(n_att), Ref("number", attestation)),
+                    f"{fmt.NBSP}{ru.agree(n_att, 'педагогический работник', 'gent')}, у ",
+                    "которого" if ru.numeral_form(n_att) == "one" else "которых",
+                    " срок истекает в ближайшие 12 месяцев",
+                ]
+            segs.append(", и провести консультации по подготовке к ней")
             self.due_recommendation(segs, "attestation")
         young = s.point("STAFF_YOUNG_SPECIALISTS", self.period)
         n_young = get(young)

@@ -154,14 +154,15 @@ def build_note_model(
     scope: NoteScope = NoteScope(),
     *,
     organisation: str = DEFAULT_ORGANISATION,
-    include_names: bool = True,
+    include_names: bool = False,
     today: dt.date | None = None,
     charts: bool = True,
 ) -> Note:
     """The note as a structure (headings, paragraphs with their numbers, tables, charts as PNG).
 
     `compare_period`: None compares with the previous period (if any), NO_COMPARISON with nothing.
-    `include_names`: attach the lists of people due for training and attestation — only when the user may
+    `include_names`: attach the lists of people due for training and attestation (an explicit choice, off by
+    default: they are personal data) — only when the user may
     see them (admin, head, methodist; a director for their own institution). Raises NoteInputError for an
     unknown period, area, type or institution, NoteAccessError when the user may not write this note.
     """

@@ -271,6 +271,8 @@ def due_frame(rows: pd.DataFrame, kind: str, with_institution: bool) -> pd.DataF
     else:
         data["Категория"] = [contract.label_ru(contract.CATEGORIES, c).capitalize() for c in rows["category"]]
         data["Действует до"] = rows["due_date"].tolist()
+        # the lapsed come first in the list (their date is before the reporting date)
+        data["Статус"] = ["истекла" if s == "lapsed" else "истекает" for s in rows["status"]]
     return pd.DataFrame(data)
 
 

@@ -97,7 +97,8 @@ def test_a_broken_users_file_is_reported(tmp_path, monkeypatch, capsys):
     assert code == 2 and "повреждён" in err
 
 
-def test_a_director_of_an_unknown_institution_is_warned_about(real_copy, monkeypatch, capsys):
+def test_a_director_of_an_unknown_institution_is_refused(real_copy, monkeypatch, capsys):
+    """The warehouse has a registry and NO-SUCH is not in it: exit 2, a Russian reason, nobody added."""
     code, _, err = run(
         [
             "users",
@@ -115,8 +116,39 @@ def test_a_director_of_an_unknown_institution_is_warned_about(real_copy, monkeyp
         capsys,
         stdin=PASSWORD,
     )
-    assert code == 0 and "нет в справочнике" in err
+    assert code == 2
+    assert "Организации с кодом NO-SUCH нет в справочнике хранилища" in err and "не добавлен" in err
+    users = real_copy.parent / "users.json"
+    assert not users.exists() or "NO-SUCH" not in users.read_text(encoding="utf-8")
+
+
+def test_a_director_is_added_beside_the_warehouse_and_warned_without_a_registry(
+    real_copy, tmp_path, monkeypatch, capsys
+):
+    known = ["users", "add", "d", "--role", "director", "--inst", "BGR-S01", "--password-stdin"]
+    code, _, err = run([*known, "--db", str(real_copy)], monkeypatch, capsys, stdin=PASSWORD)
+    assert code == 0 and err == ""
     assert (real_copy.parent / "users.json").exists(), "--db puts the users beside that warehouse"
+    # no warehouse yet: the code cannot be checked, so it is accepted with a warning
+    missing = tmp_path / "none" / "imc.duckdb"
+    code, _, err = run(
+        [
+            "users",
+            "add",
+            "e",
+            "--role",
+            "director",
+            "--inst",
+            "NO-SUCH",
+            "--password-stdin",
+            "--db",
+            str(missing),
+        ],
+        monkeypatch,
+        capsys,
+        stdin=PASSWORD,
+    )
+    assert code == 0 and "код NO-SUCH не проверен" in err
 
 
 def test_users_survive_a_rebuild_of_the_demo_warehouse(tmp_path):

@@ -83,7 +83,7 @@ def test_no_query_gives_a_director_another_institutions_people(demo_db, module, 
     """Every query of the three allow-lists, aimed at another institution (or at an SQL injection: the
     values are bound, never formatted into the SQL)."""
     kwargs = arguments(name, func, demo_db, target)
-    due = name in ("staff_due_list", "staff_due_count")
+    due = name in ("staff_due_list", "staff_due_count", "staff_due_statuses")
     extra = [{"kind": "attestation"}, {"kind": "training"}] if due else [{}]
     for more in extra:
         try:
@@ -95,6 +95,10 @@ def test_no_query_gives_a_director_another_institutions_people(demo_db, module, 
             continue
         if name == "staff_due_count":  # a count of the people the director may see, never of others
             assert result == len(queries.staff_due_list(demo_db, DIRECTOR, **{**kwargs, **more})), name
+        if name == "staff_due_statuses":
+            assert sum(result.values()) == len(
+                queries.staff_due_list(demo_db, DIRECTOR, **{**kwargs, **more})
+            )
         frames = [result] if isinstance(result, pd.DataFrame) else []
         for frame in frames:
             if PERSON_COLUMNS & set(frame.columns):
@@ -195,7 +199,9 @@ def test_staff_page_lists_only_own_people_whatever_the_director_asks(app, demo_c
         at.switch_page("pages/staff.py")
         at.run()
     assert_no_exception(at)
-    assert "Показаны только работники вашей организации." in texts(at)
+    # said plainly, with the own institution's name, and never a false «никого»
+    assert "Списки работников показываются только по вашей организации (" in texts(at)
+    assert "Никого" not in texts(at)
     assert_no_people_of(at, downloads, demo_copy, OTHER)
     # and the own people are there when the director asks for their own institution
     downloads.clear()

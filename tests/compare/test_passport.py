@@ -153,3 +153,25 @@ def test_python_m_etl_passport_on_the_demo(demo_db, tmp_path):
         docx.Document(str(out)), "Доля педагогических работников с высшей или первой категорией", "Показатель"
     )
     assert row["Значение"] == fmt.value(mart(demo_db, "STAFF_CAT_ANY", "institution", inst_id="BGR-S01"), "%")
+
+
+def test_printed_passport_breaks_no_word_in_a_table(city_db, tmp_path) -> None:  # type: ignore[no-untyped-def]
+    """Printed with LibreOffice, no table cell splits a word («Муниципа» «литет», «Информатизаци» «я»)."""
+    from tests.render_check import broken_words
+
+    assert broken_words(build_passport(city_db, CLI_USER, "S5", P), tmp_path) == []
+
+
+def test_a_partly_loaded_file_is_fully_loaded_for_the_institution_without_quarantined_rows() -> None:
+    import pandas as pd
+
+    from reports.passport import institution_status
+
+    loads = pd.DataFrame(
+        {
+            "status": ["partial", "partial", "loaded", "rejected"],
+            "rows_loaded": [12, 3, 5, 0],
+            "rows_quarantined": [0, 2, 0, 0],
+        }
+    )
+    assert institution_status(loads) == ["loaded", "partial", "loaded", "rejected"]

@@ -47,8 +47,9 @@ def build(db: Path, user: identity.User = ADMIN, **kwargs) -> Built:
 
 @pytest.fixture(scope="session")
 def city_note(demo_db: Path) -> Built:
-    """The demo municipality, every area, compared with the previous year, names attached (admin)."""
-    return build(demo_db)
+    """The demo municipality, every area, compared with the previous year, names attached (admin: asked for
+    explicitly, the lists are off by default)."""
+    return build(demo_db, include_names=True)
 
 
 @pytest.fixture(scope="session")
@@ -64,6 +65,6 @@ def inst_id(con: duckdb.DuckDBPyConnection) -> str:
 
 @pytest.fixture(scope="session")
 def inst_note(demo_db: Path, inst_id: str) -> Built:
-    """One school, seen by its own director."""
+    """One school, seen by its own director, with the own people's lists asked for."""
     director = identity.User(login="director", role="director", inst_id=inst_id)
-    return build(demo_db, director, scope=note.NoteScope(inst_id=inst_id))
+    return build(demo_db, director, scope=note.NoteScope(inst_id=inst_id), include_names=True)

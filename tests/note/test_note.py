@@ -252,8 +252,9 @@ def test_director_may_not_write_other_notes(demo_db: Path, inst_id: str) -> None
 
 
 def test_without_names_no_person_data(demo_db: Path, con: duckdb.DuckDBPyConnection) -> None:
+    """The personal-data appendices are an explicit choice: by default the note has none."""
     methodist = identity.User(login="m", role="methodist")
-    built = build(demo_db, methodist, include_names=False, charts=False)
+    built = build(demo_db, methodist, charts=False)
     assert not built.model.has_personal_data
     xml = built.document.element.xml
     sample = [
@@ -350,6 +351,14 @@ def test_cli_writes_the_note(
     document = docx.Document(str(out))
     assert document.paragraphs[1].text == "АНАЛИТИЧЕСКАЯ СПРАВКА"
     assert "Аналитическая справка за 2024/2025 учебный год записана" in capsys.readouterr().out
+    headings = [p.text for p in document.paragraphs if p.style.name.startswith("Heading")]
+    assert not any(h.startswith("Приложение") for h in headings), "no personal data unless asked for"
+    # --with-personal-data attaches the lists
+    args = ["note", "--db", str(demo_db), "--period", "2024-2025", "--scope", inst_id, "--areas", "staff"]
+    named = tmp_path / "named.docx"
+    assert cli.main([*args, "--with-personal-data", "--out", str(named)]) == 0
+    headings = [p.text for p in docx.Document(str(named)).paragraphs if p.style.name.startswith("Heading")]
+    assert any(h.startswith("Приложение 1. ") for h in headings)
 
 
 def test_cli_refuses_an_unknown_period(
@@ -365,3 +374,18 @@ def test_counts_of_the_city(con: duckdb.DuckDBPyConnection) -> None:
     """The tests' own counting agrees with the demo's known shape (30 institutions, one ICT file missing)."""
     assert count(con, "registry", ("г. Бугуруслан", None, None)) == 30
     assert count(con, "submitted", ("ict", PERIOD, "г. Бугуруслан", None, None)) == 29
+
+
+def test_printed_note_breaks_no_word_in_a_table(city_note: Built, tmp_path: Path) -> None:
+    """Printed with LibreOffice (the note with its lists), no table cell splits a word («Изменени» «е»,
+    «Муниципальн» «ый»): column widths come from the longest words."""
+    from tests.render_check import broken_words
+
+    assert broken_words(city_note.data, tmp_path) == []
+
+
+def test_levels_keep_their_capitals(city_note: Built) -> None:
+    levels = [t for t in city_note.document.tables if t.rows[0].cells[1].text == "Уровень"]
+    assert levels, "the contests table"
+    cells = {r.cells[1].text for r in levels[0].rows[1:]}
+    assert "Уровень ОО" in cells and "Уровень оо" not in cells

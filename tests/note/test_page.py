@@ -37,7 +37,10 @@ def test_page_previews_and_offers_the_docx(page: AppTest) -> None:
     assert not at.exception
     headings = [h.value for h in at.subheader]
     assert headings[:3] == ["1. Общие сведения", "2. Кадры", "3. Информатизация"]
-    assert any(h.startswith("Приложение 1.") for h in headings)
+    assert not any(h.startswith("Приложение") for h in headings), "personal data only when asked for"
+    at.checkbox(key="note_names").check().run()
+    at.button[0].click().run()
+    assert any(h.startswith("Приложение 1.") for h in (h.value for h in at.subheader))
     text = "\n".join(m.value for m in at.markdown)
     assert "АНАЛИТИЧЕСКАЯ СПРАВКА" in text
     assert "составила" in text
@@ -64,6 +67,7 @@ def test_page_for_a_director_is_bound_to_the_own_institution(page: AppTest) -> N
     radio = at.radio(key="note_scope")
     assert radio.value == "institution" and radio.disabled
     assert at.selectbox(key="note_inst").options == ["МОБУ «СОШ № 2»"]
+    at.checkbox(key="note_names").check().run()
     at.button[0].click().run()
     assert not at.exception and not at.error
     assert "Приложение 1." in " ".join(h.value for h in at.subheader)

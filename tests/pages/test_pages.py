@@ -166,10 +166,10 @@ def test_staff_page_lists_and_structure(open_app, handmade_db):
     attestation = [f for f in frames if "Категория действует до" in f.columns]
     training = [f for f in frames if "Срок следующих КПК" in f.columns]
     assert attestation and training
-    # the list holds exactly the people the mart counts (the city's all-types row)
+    # the list holds exactly the people the mart counts (the city's all-types row): due and lapsed
     assert len(attestation[0]) == mart_value(
         handmade_db, "STAFF_ATTESTATION_DUE", "municipality", handmade.CITY
-    )
+    ) + mart_value(handmade_db, "STAFF_CATEGORY_LAPSED", "municipality", handmade.CITY)
     assert set(attestation[0]["ФИО"]) == {"Иванова Анна Петровна", "Смирнова Елена Юрьевна"}
     assert len(training[0]) == mart_value(handmade_db, "STAFF_TRAINING_DUE", "municipality", handmade.CITY)
     # the institutions' table has a total row first, and Russian headers
@@ -186,6 +186,25 @@ def test_director_sees_only_own_people(open_app, handmade_db):
     frames = [df.value for df in at.dataframe if "ФИО" in df.value.columns]
     names = set().union(*(set(f["ФИО"]) for f in frames))
     assert names == {"Смирнова Елена Юрьевна"}
+
+
+def test_director_on_another_school_is_told_the_lists_are_their_own(open_app, handmade_db):
+    """S3's director opens S1: no false «никого» — a plain notice, and S3's own lists titled with S3's name
+    (T7's highest lapsed on 2024-05-05, before D, so he is listed with the status «истекла»)."""
+    director = User(login="dir3", role="director", inst_id="S3")
+    at = open_app(handmade_db, "pages/staff.py", params={"inst": "S1"}, user=director)
+    assert_clean(at)
+    assert any(
+        "только по вашей организации (СОШ № 3)" in i.value and "СОШ № 1 списки" in i.value for i in at.info
+    )
+    assert not any("Никого" in c.value for c in at.caption)
+    attestation = [df.value for df in at.dataframe if "Категория действует до" in df.value.columns][0]
+    assert list(zip(attestation["ФИО"], attestation["Статус"], strict=True)) == [
+        ("Волков Андрей Андреевич", "истекла")
+    ]
+    titles = [m.value for m in at.markdown if "Аттестация" in m.value]
+    assert titles and all("СОШ № 3" in t and "СОШ № 1" not in t for t in titles)
+    assert any(c.value == "Категория уже истекла — 1 чел." for c in at.caption)
 
 
 def test_ict_page(open_app, handmade_db):

@@ -13,7 +13,7 @@ import pytest
 from auth.identity import DEMO_USER, User
 from ru import fmt
 from tests.pages import handmade
-from ui import filters
+from ui import filters, messages
 from ui.views import export
 from ui.views import tables as views
 from warehouse import queries
@@ -30,7 +30,9 @@ NB = "\u00a0"
         (912.0, "чел.", f"912{NB}чел."),
         (1234567.0, "чел.", f"1{NB}234{NB}567{NB}чел."),
         (67.46, "балл", "67,5"),
-        (41.25, "лет", f"41,3{NB}лет"),
+        # a decimal fraction of years: «года» (41,3 года), never «41,3 лет»
+        (41.25, "лет", f"41,3{NB}года"),
+        (45.0, "лет", f"45,0{NB}года"),
         (None, "%", "—"),
         (float("nan"), "%", "—"),
         (0.0, "%", f"0,0{NB}%"),
@@ -38,6 +40,13 @@ NB = "\u00a0"
 )
 def test_value_formats(value, unit, text):
     assert fmt.value(value, unit) == text
+
+
+def test_years_agree_after_a_decimal_and_columns_keep_one_format():
+    assert fmt.delta(45.1, 45.6, "лет") == f"−0,5{NB}года"
+    assert fmt.column_decimals([0.0, 30.0, 2.1], "ед.") == 1
+    assert fmt.column_decimals([0.0, 30.0, None], "ед.") == 0
+    assert fmt.column_decimals([1.0, 2.0], "%") == 1
 
 
 def test_number_delta_date_formats():
@@ -85,10 +94,37 @@ def test_excel_export_has_russian_headers_numbers_and_dates():
     assert ws.title == "Кадры"
     assert ws["A1"].value == "Кадры — 2024/2025"
     assert [c.value for c in ws[3]] == ["Организация", "Доля, %", "Дата"]
-    assert ws["B4"].value == pytest.approx(36.4123) and ws["B4"].number_format == "0.0"
+    assert ws["B4"].value == pytest.approx(36.4123) and ws["B4"].number_format == "#,##0.0"
     assert ws["B5"].value is None, "a missing value stays an empty cell, not 0"
     assert ws["C4"].value.date() == dt.date(2024, 9, 20) and ws["C4"].number_format == "DD.MM.YYYY"
     assert export.file_name("кадры/../x", "2024/2025") == "кадры_x_2024-2025.xlsx"
+    assert ws.auto_filter.ref == "A3:C5"
+
+
+def test_excel_formats_per_column_autofilter_and_clean_sheet_names():
+    """Whole counts are `#,##0` (Excel showed `#,##0.##` as «770,»); a column with one fraction is `#,##0.0`
+    throughout; plain numeric columns without a unit get the same rule; the filter covers the table."""
+    frame = pd.DataFrame(
+        {
+            "Организация": ["СОШ № 1", "ДДТ", "Гимназия"],
+            "Педагогов, чел.": [770.0, 12.0, float("nan")],
+            "ПК на 100, ед.": [7.5, 2.0, 30.0],
+            "Строк": [3, 0, 12],
+        }
+    )
+    title = "Аттестация: категория истекает — 2024/2025"
+    data = export.excel_bytes(
+        frame, sheet=title, title=title, units={"Педагогов, чел.": "чел.", "ПК на 100, ед.": "ед."}
+    )
+    ws = openpyxl.load_workbook(io.BytesIO(data)).active
+    assert ws.title == "Аттестация категория истекает"
+    assert len(ws.title) <= 31 and "  " not in ws.title
+    assert [ws.cell(row=r, column=2).number_format for r in (4, 5)] == ["#,##0", "#,##0"]
+    assert [ws.cell(row=r, column=3).number_format for r in (4, 5, 6)] == ["#,##0.0"] * 3
+    assert ws["D4"].number_format == "#,##0" and ws["D4"].value == 3
+    assert ws.auto_filter.ref == "A3:D6"
+    assert export.sheet_name("  Кадры:  [итог]  ") == "Кадры итог"
+    assert export.sheet_name("''") == "Данные"
 
 
 INSTITUTIONS = pd.DataFrame(
@@ -217,6 +253,52 @@ def test_due_list_limit_and_count(handmade_db):
         queries.staff_due_count(handmade_db, DEMO_USER, scope, "holidays")
 
 
+def test_attestation_list_has_the_lapsed_first_with_a_status(handmade_db):
+    """D = 2024-09-20: T7's highest (S3) ended 2024-05-05 -> lapsed, listed first; T5's first ends
+    2025-01-15 and T1's highest 2025-03-01 -> due; T2 and T6 hold indefinite categories."""
+    scope = Scope(handmade.P_NEW)
+    rows = queries.staff_due_list(handmade_db, DEMO_USER, scope, "attestation")
+    assert list(zip(rows["staff_id"], rows["status"], strict=True)) == [
+        ("T7", "lapsed"),
+        ("T5", "due"),
+        ("T1", "due"),
+    ]
+    assert queries.staff_due_statuses(handmade_db, DEMO_USER, scope, "attestation") == {"due": 2, "lapsed": 1}
+    assert queries.staff_due_count(handmade_db, DEMO_USER, scope, "attestation") == 3
+    # training: T3 never trained; T7 (2020-01-01 + 3 years) and T1 (2021-06-01 + 3) overdue before D
+    kpk = queries.staff_due_list(handmade_db, DEMO_USER, scope, "training")
+    assert list(zip(kpk["staff_id"], kpk["status"], strict=True)) == [
+        ("T3", "never"),
+        ("T7", "overdue"),
+        ("T1", "overdue"),
+    ]
+    table = views.due_table(rows, "attestation").frame
+    assert list(table["Статус"]) == ["истекла", "истекает", "истекает"]
+    assert views.due_counts("attestation", {"due": 2, "lapsed": 1}) == (
+        "Категория уже истекла — 1 чел.; истекает в ближайшие 12 месяцев — 2 чел."
+    )
+    assert views.due_counts("training", {"never": 1, "overdue": 2}) == (
+        "Курсы не проходили — 1 чел.; срок уже истёк — 2 чел."
+    )
+
+
+def test_a_directors_due_lists_are_their_own_whatever_the_page_shows():
+    director = User(login="d", role="director", inst_id="S3")
+    assert queries.due_scope(director, Scope(handmade.P_NEW, inst_id="S1")) == Scope(
+        handmade.P_NEW, inst_id="S3"
+    )
+    assert queries.due_scope(director, Scope(handmade.P_NEW, handmade.CITY)) == Scope(
+        handmade.P_NEW, inst_id="S3"
+    )
+    city = Scope(handmade.P_NEW, handmade.CITY)
+    assert queries.due_scope(DEMO_USER, city) == city
+    assert messages.due_own_only("СОШ № 3", "СОШ № 1") == (
+        "Списки работников показываются только по вашей организации (СОШ № 3). "
+        "По организации СОШ № 1 списки не показываются: ниже — работники вашей организации."
+    )
+    assert messages.due_own_only("СОШ № 3", None) == "Показаны только работники вашей организации (СОШ № 3)."
+
+
 def test_due_table_labels_each_distinct_code_and_keeps_gaps():
     rows = pd.DataFrame(
         {
@@ -229,6 +311,7 @@ def test_due_table_labels_each_distinct_code_and_keeps_gaps():
             "category_valid_until": [dt.date(2025, 1, 1)] * 3,
             "last_training_date": [dt.date(2022, 5, 1), None, None],
             "training_due_date": [dt.date(2025, 5, 1), None, None],
+            "status": ["due", "never", "never"],
         }
     )
     att = views.due_table(rows, "attestation").frame
@@ -236,7 +319,7 @@ def test_due_table_labels_each_distinct_code_and_keeps_gaps():
     assert list(att["Категория"]) == ["Высшая", "Первая", "Высшая"]
     assert list(att["ФИО"]) == ["Иванова", "(не указано)", "Петров"]
     kpk = views.due_table(rows, "training").frame
-    assert list(kpk["Примечание"]) == ["", "курсы не проходил(а)", "курсы не проходил(а)"]
+    assert list(kpk["Статус"]) == ["в течение года", "не проходил(а)", "не проходил(а)"]
 
 
 def test_readiness_rows_by_municipality_are_pupil_weighted():

@@ -22,7 +22,7 @@ import pytest
 from tests.warehouse.helpers import indicator_row, inst_value
 from warehouse.catalog import load_catalog
 
-# (numerator, denominator, value) for S1 in 2024/2025: all 34 indicators
+# (numerator, denominator, value) for S1 in 2024/2025: all 35 indicators
 S1_EXPECTED: dict[str, tuple[float, float | None, float]] = {
     "STAFF_COUNT": (8, None, 8),
     # higher: a b c e f g = 6 of 8
@@ -56,6 +56,9 @@ S1_EXPECTED: dict[str, tuple[float, float | None, float]] = {
     "STAFF_ATTESTATION_DUE": (2, None, 2),
     # a b d e g = 5 (f's term ends exactly on D + 1 year: not before it)
     "STAFF_TRAINING_DUE": (5, None, 5),
+    # a: highest of 2019-05-15, derived validity 2024-05-15 < D -> lapsed; c's first ends exactly on D (still
+    # valid, not lapsed); d and e are indefinite, g has an explicit later term; the external j does not count
+    "STAFF_CATEGORY_LAPSED": (1, None, 1),
     # 30 learning PCs / 400 × 100
     "ICT_PC_LEARNING_PER_100": (30, 400, 7.5),
     # 25 / 400 × 100
@@ -91,7 +94,7 @@ S1_EXPECTED: dict[str, tuple[float, float | None, float]] = {
 def test_s1_covers_the_whole_catalogue() -> None:
     # the results area is tested on its own data (test_results.py); S1 sent no results
     assert set(S1_EXPECTED) == {i.code for i in load_catalog() if i.area != "results"}
-    assert len(S1_EXPECTED) == 34
+    assert len(S1_EXPECTED) == 35
 
 
 @pytest.mark.parametrize("code", sorted(S1_EXPECTED))
@@ -116,6 +119,8 @@ def test_s1_indicator(main_warehouse: duckdb.DuckDBPyConnection, code: str) -> N
         ("K1", "STAFF_EXP_UNDER_5", (1, 2, 50.0)),  # kb's 3 years
         ("K1", "STAFF_YOUNG_SPECIALISTS", (0, None, 0)),  # kb has exactly 3 years: not under 3
         ("K1", "STAFF_TRAINING_DUE", (1, None, 1)),  # kb never trained
+        # ka's pre-rule highest of 2023-08-31 runs to 2028-08-31; kb's compliance cannot lapse
+        ("K1", "STAFF_CATEGORY_LAPSED", (0, None, 0)),
         ("K1", "STAFF_STUDENTS_PER_PED", (120, 2, 60.0)),
         ("K1", "ICT_PC_LEARNING_PER_100", (6, 120, 5.0)),
         ("K1", "ICT_WORKSTATION_ROOMS", (2, 8, 25.0)),
@@ -244,6 +249,9 @@ def test_publication_rules(main_warehouse: duckdb.DuckDBPyConnection) -> None:
         # counts: numerator = value, no denominator; 8 + 0 + 2 + 2 + 1
         ("STAFF_COUNT", "region", None, "all", (13, None, 13)),
         ("STAFF_COUNT", "municipality", "Северный", "all", (10, None, 10)),
+        # lapsed categories: S1's a only (K1's pre-rule highest runs to 2028, S2's and A1's are valid)
+        ("STAFF_CATEGORY_LAPSED", "region", None, "all", (1, None, 1)),
+        ("STAFF_CATEGORY_LAPSED", "municipality", "Южный", "all", (0, None, 0)),
         # ages: (344 + 0 + 78 + 88 + 40) / 13
         ("STAFF_MEAN_AGE", "region", None, "all", (550, 13, 550 / 13)),
         # pupils per teacher over institutions with both datasets: A1 (no ict) stays out of the
@@ -390,21 +398,25 @@ def test_previous_period_is_computed_with_its_own_date(main_warehouse: duckdb.Du
 def test_staff_person_view(main_warehouse: duckdb.DuckDBPyConnection) -> None:
     rows = main_warehouse.execute(
         """
-        SELECT staff_id, age, category_at_date, attestation_due, training_due, training_due_date
+        SELECT staff_id, age, category_at_date, attestation_due, training_due, category_lapsed,
+               training_due_date
         FROM mart.staff_person WHERE period = '2024/2025' AND inst_id = 'S1' ORDER BY staff_id
         """
     ).fetchall()
-    assert [(r[0], r[1], r[2], r[3], r[4]) for r in rows] == [
-        ("a", 35, "none", False, True),
-        ("b", 34, "first", False, True),
-        ("c", 55, "first", True, False),
-        ("d", 54, "highest", False, True),
-        ("e", 44, "highest", False, True),
-        ("f", 34, "none", False, False),
-        ("g", 49, "highest", False, True),
-        ("k", 39, "first", True, False),
+    assert [r[:6] for r in rows] == [
+        # a's highest lapsed on 2024-05-15 (derived: 2019-05-15 + 5 years), before D
+        ("a", 35, "none", False, True, True),
+        ("b", 34, "first", False, True, False),
+        # c's first ends exactly on D: still valid, due, not lapsed
+        ("c", 55, "first", True, False, False),
+        ("d", 54, "highest", False, True, False),
+        ("e", 44, "highest", False, True, False),
+        # f's compliance is no category and cannot lapse
+        ("f", 34, "none", False, False, False),
+        ("g", 49, "highest", False, True, False),
+        ("k", 39, "first", True, False, False),
     ]
-    assert str(rows[0][5]) == "2024-09-21"
+    assert str(rows[0][6]) == "2024-09-21"
 
 
 def test_staff_groupings_in_the_model(main_warehouse: duckdb.DuckDBPyConnection) -> None:

@@ -63,7 +63,7 @@ def excel_bytes(
     dates = dates or []
     wb = Workbook()
     ws = wb.active
-    ws.title = _SHEET_BAD.sub(" ", sheet)[:31].strip("' ") or "Данные"
+    ws.title = sheet_name(sheet)
     row0 = 1
     if title:
         title_cell = ws.cell(row=1, column=1)
@@ -79,8 +79,8 @@ def excel_bytes(
     for j, col in enumerate(frame.columns, start=1):
         if col in dates:
             formats[j] = "DD.MM.YYYY"
-        elif col in units:
-            formats[j] = "0.0" if units[col] in ("%", "лет") or units[col].startswith("балл") else "#,##0.##"
+        elif col in units or _numeric(frame[col]):
+            formats[j] = number_format(frame[col], units.get(col))
     for i, row in enumerate(frame.itertuples(index=False), start=row0 + 1):
         for j, value in enumerate(row, start=1):
             v = _excel_value(value)
@@ -100,9 +100,30 @@ def excel_bytes(
             width = min(60, max(width, *(len(str(x)) + 2 for x in sample if not fmt.is_missing(x)), 10))
         ws.column_dimensions[get_column_letter(j)].width = width
     ws.freeze_panes = ws.cell(row=row0 + 1, column=1)
+    if len(frame.columns):
+        # a filter on the header row over every row, as a table in Excel is used
+        last = get_column_letter(len(frame.columns))
+        ws.auto_filter.ref = f"A{row0}:{last}{row0 + max(len(frame), 1)}"
     buffer = io.BytesIO()
     wb.save(buffer)
     return buffer.getvalue()
+
+
+def sheet_name(text: str) -> str:
+    """A sheet name Excel accepts and a person reads: no `[]:*?/\\`, no runs of spaces, at most 31 characters,
+    not starting or ending with an apostrophe or a dash cut off from what followed it."""
+    clean = " ".join(_SHEET_BAD.sub(" ", text).split())
+    return clean[:31].strip("' —–-") or "Данные"
+
+
+def _numeric(column: pd.Series) -> bool:
+    return pd.api.types.is_numeric_dtype(column) and not pd.api.types.is_bool_dtype(column)
+
+
+def number_format(column: pd.Series, unit: str | None) -> str:
+    """One Excel format for a column: `#,##0` for whole counts (never `#,##0.##`, which Excel shows as
+    «770,»), `#,##0.0` for shares, averages and any column with a fraction (fmt.column_decimals)."""
+    return "#,##0" if fmt.column_decimals(column, unit) == 0 else "#,##0.0"
 
 
 def file_name(stem: str, period: str | None = None) -> str:

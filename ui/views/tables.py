@@ -346,9 +346,11 @@ def _labels(codes: pd.Series, label: Any) -> pd.Series:
 
 
 def due_table(rows: pd.DataFrame, kind: str) -> Table:
-    """The list of who is due, with Russian headers and labels."""
+    """The list of who is due, with Russian headers and labels; the status (истекла / истекает,
+    просрочено …) comes first, as the list is ordered by it."""
     frame = pd.DataFrame(
         {
+            "Статус": rows["status"].map(messages.DUE_STATUSES[kind]),
             "Организация": rows["short_name"],
             "ФИО": rows["full_name"].fillna("(не указано)"),
             "Табельный номер": rows["staff_id"],
@@ -363,9 +365,17 @@ def due_table(rows: pd.DataFrame, kind: str) -> Table:
     else:
         frame["Дата окончания последних КПК"] = pd.to_datetime(rows["last_training_date"])
         frame["Срок следующих КПК"] = pd.to_datetime(rows["training_due_date"])
-        frame["Примечание"] = rows["last_training_date"].isna().map({True: "курсы не проходил(а)", False: ""})
         dates = ["Дата окончания последних КПК", "Срок следующих КПК"]
     return Table(frame=frame.reset_index(drop=True), dates=dates)
+
+
+def due_counts(kind: str, statuses: dict[str, int]) -> str:
+    """The counts of a due list by status, in the list's order: «категория уже истекла — 3 чел.;
+    истекает в ближайшие 12 месяцев — 5 чел.» (only the statuses that occur)."""
+    words = messages.DUE_STATUS_COUNTS[kind]
+    parts = [f"{words[s]} — {fmt.integer(statuses[s])} чел." for s in words if statuses.get(s)]
+    text = "; ".join(parts)
+    return text[:1].upper() + text[1:]
 
 
 # ----------------------------------------------------------------------------------------- ICT

@@ -40,6 +40,7 @@ staff_by_institution AS (
         count_if(exp_over_30) AS exp_over_30,
         count_if(is_young_specialist) AS young_specialists,
         count_if(attestation_due) AS attestation_due,
+        count_if(category_lapsed) AS category_lapsed,
         count_if(training_due) AS training_due
     FROM persons
     GROUP BY period, inst_id
@@ -64,6 +65,7 @@ staff_counts AS (
         CAST(coalesce(s.exp_over_30, 0) AS DOUBLE) AS exp_over_30,
         CAST(coalesce(s.young_specialists, 0) AS DOUBLE) AS young_specialists,
         CAST(coalesce(s.attestation_due, 0) AS DOUBLE) AS attestation_due,
+        CAST(coalesce(s.category_lapsed, 0) AS DOUBLE) AS category_lapsed,
         CAST(coalesce(s.training_due, 0) AS DOUBLE) AS training_due
     FROM staff_submissions
     LEFT JOIN staff_by_institution AS s
@@ -152,6 +154,11 @@ staff_values AS (
             {
                 'indicator_code': 'STAFF_ATTESTATION_DUE',
                 'numerator': attestation_due,
+                'denominator': NULL::DOUBLE
+            },
+            {
+                'indicator_code': 'STAFF_CATEGORY_LAPSED',
+                'numerator': category_lapsed,
                 'denominator': NULL::DOUBLE
             },
             {'indicator_code': 'STAFF_TRAINING_DUE', 'numerator': training_due, 'denominator': NULL::DOUBLE},

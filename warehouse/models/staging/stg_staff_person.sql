@@ -106,6 +106,12 @@ final AS (
             AND dated.category_valid_until < dated.next_year_end,
             FALSE
         ) AS attestation_due,
+        -- a lapsed category: a highest or first category whose validity (given or derived) ended before D;
+        -- the person counts as «без категории» in the shares and is the most urgent one for attestation
+        coalesce(
+            dated.category IN ('highest', 'first') AND dated.category_valid_until < dated.reporting_date,
+            FALSE
+        ) AS category_lapsed,
         -- training planning: never trained, or the N-year term since the last training ends before D + 1 year
         coalesce(
             dated.last_training_date IS NULL

@@ -13,6 +13,7 @@ PAGES = [
     ("staff", "monitoring", ":material/groups:"),
     ("ict", "monitoring", ":material/computer:"),
     ("innovation", "monitoring", ":material/lightbulb:"),
+    ("results", "monitoring", ":material/school:"),
     ("compare", "monitoring", ":material/compare_arrows:"),
     ("upload", "data", ":material/upload_file:"),
     ("quality", "data", ":material/fact_check:"),

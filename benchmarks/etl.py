@@ -79,12 +79,39 @@ def bench_load(scale: str, runs: int) -> list[Figure]:
     ]
 
 
+RESULT_STEMS = ("ege_", "gve11_", "gia9_", "vpr_", "olympiad_")
+
+
+def bench_results_load(scale: str, runs: int, full_load: Figure | None = None) -> list[Figure]:
+    """The results files of a scale (ЕГЭ per subject, ГИА-9, ВПР per grade, olympiad per stage; XLSX mostly)
+    loaded with the registry into a fresh warehouse, against the full load of the scale when it is given."""
+    folder = demo_files(scale)
+    work = WORK / f"etl_results_{scale}"
+    work.mkdir(parents=True, exist_ok=True)
+    db = work / "etl.duckdb"
+    files = [str(folder / "institutions.csv")] + sorted(
+        str(p) for p in folder.iterdir() if p.name.startswith(RESULT_STEMS)
+    )
+    seconds, mb = median_of(
+        runs,
+        python("-m", "etl", "load", "--quiet", "--db", str(db), *files),
+        prepare=lambda: _fresh(db),
+        env={"IMC_MAX_FILE_MB": "100000"},
+    )
+    _check_loaded(db)
+    extra = (
+        {"baseline_step": "full load", "baseline_seconds": full_load.seconds} if full_load is not None else {}
+    )
+    return [Figure(scale, f"results load ({len(files) - 1} files + registry)", seconds, mb, **extra)]
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__)
     parser.add_argument("--scale", default="region", choices=["city", "region", "country"])
     parser.add_argument("--runs", type=int, default=1)
     args = parser.parse_args(argv)
-    print_table(bench_load(args.scale, args.runs))
+    figures = bench_load(args.scale, args.runs)
+    print_table(figures + bench_results_load(args.scale, args.runs, figures[-1]))
     return 0
 
 

@@ -21,7 +21,14 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-PAGES = ["pages/overview.py", "pages/staff.py", "pages/ict.py", "pages/innovation.py", "pages/catalog.py"]
+PAGES = [
+    "pages/overview.py",
+    "pages/staff.py",
+    "pages/ict.py",
+    "pages/innovation.py",
+    "pages/results.py",
+    "pages/catalog.py",
+]
 GOAL_WARM_S = 0.5
 
 

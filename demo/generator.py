@@ -1554,4 +1554,11 @@ def generate(scale: str, out_dir: Path, seed: int = 42, fmt: str = "csv") -> lis
             path = out_dir / f"{stem}.csv"
             _write_csv(path, dataset, table, style)
         paths.append(path)
+    # the results come last, from a stream of their own: the files above do not change with them
+    from demo import results
+
+    rng_results = np.random.default_rng(np.random.SeedSequence([seed, SCALES.index(scale), 13]))
+    # the city only for now: the region's results take too long to draw (see demo/results.py)
+    if scale == "city":
+        paths += results.write_files(rng_results, scale, inst, years, out_dir, place, fmt)
     return paths

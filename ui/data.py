@@ -85,7 +85,7 @@ def current_user() -> identity.User:
 
 # the modules whose functions a page may call through the cache: each lists its public queries in QUERIES,
 # and every one of them applies the user's scope (tests/auth/test_director.py checks them all)
-QUERY_MODULES = ("warehouse.queries", "warehouse.quality", "warehouse.compare")
+QUERY_MODULES = ("warehouse.queries", "warehouse.quality", "warehouse.compare", "warehouse.results")
 
 P = ParamSpec("P")
 R = TypeVar("R")

@@ -29,13 +29,14 @@ PAGES = {
     "staff": ("staff", True),
     "ict": ("ict", True),
     "innovation": ("innovation", True),
+    "results": ("results", True),
     "catalog": ("catalog", False),
     "upload": ("upload", False),
     "quality": ("quality", False),
     "compare?inst=BGR-S01": ("compare", False),  # charts sit in a tab that is not open
     "note": ("note", False),
 }
-FOR_README = ("overview", "staff", "ict", "compare", "quality")
+FOR_README = ("overview", "staff", "ict", "compare", "quality", "results")
 CHROMIUM_ARGS = [
     "--headless",
     "--no-sandbox",

@@ -225,12 +225,22 @@ def _per_period(frames: dict[str, pd.DataFrame], dataset: str) -> Iterator[tuple
         yield year, frames[f"{dataset}_{year}-{year + 1}.csv"]
 
 
+# the results' files (demo/results.py), after the other datasets' files
+RESULT_STEMS = ("ege_", "gve11_", "gia9_", "vpr_", "olympiad_")
+
+
 # ---------------------------------------------------------------------------------------- tests
 def test_city_files_in_load_order(city: list[Path]) -> None:
     expected = ["institutions.csv"] + [
         f"{name}_{year}-{year + 1}.csv" for name in ("staff", "ict", "innovation") for year in CITY_YEARS
     ]
-    assert [p.name for p in city] == expected
+    assert [p.name for p in city][: len(expected)] == expected
+    # then the results (demo/results.py): ЕГЭ per subject, ГВЭ-11, ГИА-9, ВПР per grade, olympiad per stage
+    results = [p.name for p in city][len(expected) :]
+    first = "2020-2021"
+    assert f"ege_russian_{first}.xlsx" in results and f"gia9_{first}.csv" in results
+    assert {f"vpr_{g}_{first}.xlsx" for g in range(4, 9)} <= set(results)
+    assert {f"olympiad_{s}_{first}.xlsx" for s in ("school", "municipal", "regional")} <= set(results)
 
 
 def test_same_seed_same_bytes_other_seed_other_data(city: list[Path], tmp_path: Path) -> None:
@@ -366,7 +376,8 @@ def test_ict_grows_over_the_years(city_frames: dict[str, pd.DataFrame]) -> None:
 
 def test_xlsx_city_has_title_rows_and_is_deterministic(tmp_path: Path, city: list[Path]) -> None:
     paths = generate("city", tmp_path / "a", seed=42, fmt="xlsx")
-    assert [p.suffix for p in paths] == [".xlsx"] * len(paths)
+    # every file is XLSX but the ГИА-9 of the city, which comes as one Windows-1251 CSV
+    assert [p.name for p in paths if p.suffix != ".xlsx"] == [f"gia9_{y}-{y + 1}.csv" for y in CITY_YEARS]
     again = generate("city", tmp_path / "b", seed=42, fmt="xlsx")
     assert [p.read_bytes() for p in paths] == [p.read_bytes() for p in again]
     by_name = {p.stem: p for p in paths}
@@ -391,7 +402,7 @@ def test_region_scale(tmp_path: Path) -> None:
     started = time.perf_counter()
     paths = generate("region", tmp_path, seed=42)
     assert time.perf_counter() - started < 60
-    assert len(paths) == 16
+    assert len([p for p in paths if not p.name.startswith(RESULT_STEMS)]) == 16
     _, inst, _ = read_demo_file(paths[0])
     assert 30 <= inst["municipality"].nunique() <= 40
     assert 900 <= len(inst) <= 1100

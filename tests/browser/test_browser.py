@@ -70,7 +70,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory, demo_db: Path) -> Path:
 
 @contextlib.contextmanager
 def streamlit_server(db: Path, log_name: str) -> Iterator[str]:
-    """`streamlit run app.py` on a free port, reading `db` (its users.json beside it); its address."""
+    """`streamlit run server.py` on a free port, reading `db` (its users.json beside it); its address."""
     port = free_port()
     env = {**os.environ, "IMC_DB": str(db)}
     env.pop("IMC_USERS", None)
@@ -82,7 +82,7 @@ def streamlit_server(db: Path, log_name: str) -> Iterator[str]:
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            "server.py",  # what `make run` serves: app.py with the sign-in session routes
             "--server.headless",
             "true",
             "--server.port",
@@ -264,7 +264,7 @@ def test_a_fresh_server_shows_the_sign_in_form_for_a_page_opened_by_its_url(
             )
             wait_until_idle(page)
             assert not page.locator('[data-testid="stException"]').count()
-            # within the session (a reload is a new session: Streamlit keeps no cookie) the menu works
+            # the menu works
             page.get_by_role("link", name="Обзор").click()
             wait_for_page(page, charts=True)
             assert not page.locator('[data-testid="stException"]').count()
@@ -272,6 +272,71 @@ def test_a_fresh_server_shows_the_sign_in_form_for_a_page_opened_by_its_url(
             page.get_by_label("Имя пользователя").wait_for(timeout=60_000)
             wait_until_idle(page)
             assert not page.locator('[data-testid="stFileUploaderDropzoneInput"]').count()
+        finally:
+            browser.close()
+
+
+def test_a_session_survives_a_reload_and_a_new_tab_and_sign_out_ends_it_everywhere(
+    tmp_path: Path, demo_db: Path
+) -> None:
+    """Signed in once: F5 and a new tab stay signed in (the HttpOnly session cookie); signing out in one tab
+    clears the cookie and signs the other tab out at its next click."""
+    from playwright.sync_api import sync_playwright
+
+    from auth.users import UserStore
+
+    db = tmp_path / "imc.duckdb"
+    shutil.copyfile(demo_db, db)
+    UserStore(tmp_path / "users.json").add("admin", "admin", password=PASSWORD)
+    with streamlit_server(db, "streamlit-session.log") as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1440, "height": 1400}, locale="ru-RU")
+            page = context.new_page()
+            page.goto(f"{base}/staff?inst=BGR-S01", wait_until="domcontentloaded")
+            page.get_by_label("Имя пользователя").wait_for(timeout=60_000)
+            page.get_by_label("Имя пользователя").fill("admin")
+            page.get_by_label("Пароль").fill(PASSWORD)
+            page.get_by_role("button", name="Войти").click()
+            # signed in, the page goes through /auth/session for its cookie and comes back to the same view
+            deadline = time.monotonic() + 60
+            while not [c for c in context.cookies() if c["name"] == "imc_session"]:
+                assert time.monotonic() < deadline, "no session cookie"
+                page.wait_for_timeout(250)
+            [cookie] = [c for c in context.cookies() if c["name"] == "imc_session"]
+            assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["path"] == "/"
+            assert "imc_session" not in page.evaluate("document.cookie"), "not readable by scripts"
+            page.get_by_text("Вы вошли как").wait_for(timeout=60_000)
+            wait_until_idle(page)
+            assert page.url.startswith(f"{base}/staff?inst=BGR-S01"), page.url
+
+            page.reload(wait_until="domcontentloaded")
+            page.get_by_text("Вы вошли как").wait_for(timeout=60_000)
+            assert page.url.startswith(f"{base}/staff?inst=BGR-S01"), "a reload keeps the user and the view"
+            wait_until_idle(page)
+
+            other = context.new_page()
+            other.goto(f"{base}/ict", wait_until="domcontentloaded")
+            other.get_by_text("Вы вошли как").wait_for(timeout=60_000)
+            assert not other.get_by_label("Имя пользователя").count()
+            wait_until_idle(other)
+
+            page.get_by_role("button", name="Выйти").click()
+            page.get_by_label("Имя пользователя").wait_for(timeout=60_000)
+            deadline = time.monotonic() + 60
+            while [c for c in context.cookies() if c["name"] == "imc_session"]:
+                assert time.monotonic() < deadline, "the cookie stays after signing out"
+                page.wait_for_timeout(250)
+            wait_until_idle(page)
+            page.reload(wait_until="domcontentloaded")
+            page.get_by_label("Имя пользователя").wait_for(timeout=60_000)
+
+            # the other tab still shows the page drawn before; its next click finds the session gone
+            other.get_by_role("link", name="Обзор").click()
+            other.get_by_label("Имя пользователя").wait_for(timeout=60_000)
+            wait_until_idle(other)
+            assert not other.get_by_text("Вы вошли как").count()
+            assert not other.locator('[data-testid="stException"]').count()
         finally:
             browser.close()
 

@@ -19,10 +19,12 @@ Nothing here imports Streamlit or Starlette.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import hmac
 import os
 import secrets
+import tempfile
 import threading
 import time
 from collections.abc import Callable
@@ -110,13 +112,20 @@ class SessionStore:
             return bytes.fromhex(path.read_text(encoding="ascii").strip())
         except FileNotFoundError:
             pass
+        # made whole in a private temporary file, then linked into place: another process never reads a
+        # half-written key, and of two made at once only the first is kept (os.link fails if it exists)
         path.parent.mkdir(parents=True, exist_ok=True)
+        fd, temp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
         try:
-            fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
-        except FileExistsError:  # another process made it first
-            return bytes.fromhex(path.read_text(encoding="ascii").strip())
-        with os.fdopen(fd, "w", encoding="ascii") as handle:
-            handle.write(secrets.token_hex(32) + "\n")
+            os.fchmod(fd, 0o600)
+            with os.fdopen(fd, "w", encoding="ascii") as handle:
+                handle.write(secrets.token_hex(32) + "\n")
+                handle.flush()
+                os.fsync(handle.fileno())
+            with contextlib.suppress(FileExistsError):
+                os.link(temp, path)
+        finally:
+            os.unlink(temp)
         return bytes.fromhex(path.read_text(encoding="ascii").strip())
 
     def _mac(self, sid: str) -> str:

@@ -1,7 +1,8 @@
 """The whole app once in a real browser: headless Chromium (Debian's) opens every page of a running
-`streamlit run app.py`, waits for the charts, fails on any Streamlit exception box and saves a screenshot
-per page (tests/_artifacts/; with IMC_UPDATE_SCREENSHOTS=1 the overview, staff and ICT ones are also copied to
-docs/screenshots/ for the README — off by default, so that a test run leaves the working tree clean)."""
+`streamlit run server.py` (app.py with the session routes, as `make run`), waits for the charts, fails on any
+Streamlit exception box and saves a screenshot per page (tests/_artifacts/; with IMC_UPDATE_SCREENSHOTS=1 the
+overview, staff and ICT ones are also copied to docs/screenshots/ for the README — off by default, so that a test
+run leaves the working tree clean)."""
 
 from __future__ import annotations
 
@@ -390,6 +391,62 @@ def test_hostile_names_render_as_text_in_a_real_browser(tmp_path: Path, demo_db:
                     problems.append(
                         f"/{path}: {page.locator('[data-testid=stException]').first.inner_text()[:300]}"
                     )
+        finally:
+            browser.close()
+    assert not problems, problems
+
+
+URL_SHORT = "СОШ https://evil.example/short"
+URL_FULL = '=HYPERLINK("https://evil.example/full","Школа") www.evil.example mail@evil.example'
+
+
+def test_addresses_in_names_never_become_links(tmp_path: Path, demo_db: Path) -> None:
+    """A name holding a web address (or a spreadsheet's =HYPERLINK) is text on every page that shows names:
+    Streamlit's Markdown would turn a bare `https://…`, `www.…` or an e-mail into a live link."""
+    from playwright.sync_api import sync_playwright
+
+    from etl.loader import InputFile, load_files
+
+    db = tmp_path / "imc.duckdb"
+    shutil.copyfile(demo_db, db)
+    registry = (
+        "Код организации;Полное наименование;Краткое наименование;Тип организации;Муниципалитет;Местность;Адрес\n"
+        f"BGR-S01;{URL_FULL};{URL_SHORT};общеобразовательная;г. Бугуруслан;город;\n"
+    )
+    result = load_files([InputFile(name="registry.csv", data=registry.encode("utf-8"))], db)
+    assert [f.status for f in result.files] == ["loaded"]
+    problems: list[str] = []
+    with streamlit_server(db, "streamlit-links.log") as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1440, "height": 2400}, locale="ru-RU")
+            page = context.new_page()
+            for path, charts in (
+                ("", True),  # the router first (a fresh server)
+                ("?inst=BGR-S01", True),
+                ("staff", True),
+                ("staff?inst=BGR-S01", True),
+                ("ict?inst=BGR-S01", True),
+                ("innovation", True),
+                ("innovation?inst=BGR-S01", True),
+                ("compare?inst=BGR-S01", False),
+                ("quality", False),
+                ("note", False),
+            ):
+                page.goto(f"{base}/{path}", wait_until="domcontentloaded")
+                wait_for_page(page, charts)
+                links = page.locator('a[href*="evil.example"], a[href^="mailto:"]')
+                if links.count():
+                    problems.append(
+                        f"/{path}: {links.count()} link(s): {links.first.evaluate('a => a.outerHTML')}"
+                    )
+                if page.locator('[data-testid="stException"]').count():
+                    problems.append(f"/{path}: an exception")
+            page.goto(f"{base}/?inst=BGR-S01", wait_until="domcontentloaded")
+            wait_for_page(page, charts=False)
+            body = page.inner_text("body")
+            if URL_SHORT not in body.replace("\u200d", ""):
+                problems.append("/?inst=BGR-S01: the short name is not shown as written")
         finally:
             browser.close()
     assert not problems, problems

@@ -21,7 +21,7 @@ demo: $(STAMP)
 	IMC_DB=$(DB) $(PY) -m etl demo --db $(DB)
 
 run: $(STAMP) $(DB)
-	IMC_DB=$(DB) $(PY) -m streamlit run app.py --server.port $(PORT) --server.headless true
+	IMC_DB=$(DB) $(PY) -m streamlit run server.py --server.port $(PORT) --server.headless true
 
 test: $(STAMP)
 	$(PY) -m pytest

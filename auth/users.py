@@ -15,8 +15,9 @@ whole (bcrypt reads only 72 bytes) and holds no NUL byte. A user without `passwo
 the single sign-on (OIDC), matched by `email`.
 
 The throttle keeps failed attempts in `users.attempts.json` beside the users file (so that reloading the page
-does not reset it): after `MAX_FAILURES` failures in a row for a login (or a browser session) further attempts
-are refused for a delay that doubles with every further failure, up to `MAX_DELAY` seconds.
+does not reset it): per client address and browser session, per login (only for failures from several
+addresses) and globally per minute — the rules are in `LoginThrottle`. Sign-in sessions (the cookie that
+survives a reload) are in auth/sessions.py.
 
 Nothing here imports Streamlit: the command line (`python -m etl users …`) and the app share it.
 """
@@ -67,6 +68,14 @@ BASE_DELAY = 30.0
 MAX_DELAY = 15 * 60.0
 FORGET_AFTER = 24 * 3600.0
 MAX_ENTRIES = 10_000
+LOGIN_ADDRESSES = 3  # a login is locked only for failures from this many different addresses
+LOGIN_MAX_FAILURES = 10
+LOGIN_MAX_DELAY = 5 * 60.0
+GLOBAL_PER_MINUTE = 30  # failures in the last minute, all logins and addresses together
+GLOBAL_KEY = "global"
+GLOBAL_KEEP = 200
+MAX_ADDRESSES = 20
+ADDRESS_FORGET = 3600.0  # an address's failures are forgotten after an hour without one
 # the clock of the throttle (the tests replace it)
 CLOCK: Callable[[], float] = time.time
 
@@ -213,6 +222,24 @@ def _locked(path: Path) -> Iterator[None]:
             fcntl.flock(fd, fcntl.LOCK_UN)
     finally:
         os.close(fd)
+
+
+file_lock = _locked  # for the other stores beside the users file (auth/sessions.py)
+
+
+def read_json(path: Path) -> Any:
+    """The JSON in `path`, or {} when it is missing or unreadable (the throttle's and sessions' files)."""
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (FileNotFoundError, json.JSONDecodeError, OSError, UnicodeDecodeError):
+        return {}
+
+
+def password_stamp(account: Account | None) -> str:
+    """A fingerprint of the account's password hash: a password changed elsewhere ends a session opened
+    with the old one."""
+    hashed = (account.password_hash or "") if account is not None else ""
+    return hashlib.sha256(hashed.encode("utf-8")).hexdigest()[:16]
 
 
 def write_json_atomically(path: Path, data: Any) -> None:
@@ -381,11 +408,32 @@ def throttle_path(users_path: Path) -> Path:
     return users_path.with_name(users_path.stem + ".attempts.json")
 
 
-class LoginThrottle:
-    """Failed sign-in attempts by key (`login:<hash>`, `session:<hash>`), kept in a file beside the users.
+def _forget_after(key: str) -> float:
+    return ADDRESS_FORGET if key.startswith("addr:") else FORGET_AFTER
 
-    `MAX_FAILURES` failures in a row lock a key for `BASE_DELAY` seconds, doubling with every further failure
-    up to `MAX_DELAY`; a success clears the key; a key with no failure for `FORGET_AFTER` is forgotten.
+
+def _lock_delay(failures: float, threshold: int, cap: float) -> float:
+    """0 below `threshold` failures, then `BASE_DELAY` doubling with every further failure, up to `cap`."""
+    over = int(failures) - threshold
+    return 0.0 if over < 0 else min(cap, BASE_DELAY * 2.0**over)
+
+
+class LoginThrottle:
+    """Failed sign-in attempts, kept in a file beside the users (a reload or another server process sees
+    them). Three rules, checked before the password is looked at (README, «Sessions and sign-in»):
+
+    - per client address (`addr:<hash>`) and per browser session (`session:<hash>`): `MAX_FAILURES`
+      failures in a row lock it for `BASE_DELAY` seconds, doubling with every further failure up to
+      `MAX_DELAY` — one address spraying passwords over many logins is stopped whatever logins it tries;
+    - per login (`login:<hash>`, the login as typed, known or not): locked only when its failures come from
+      at least `LOGIN_ADDRESSES` different addresses — `LOGIN_MAX_FAILURES` failures, then the same
+      doubling, but capped at `LOGIN_MAX_DELAY`: one attacker cannot lock a known user out at all from
+      their own address, and many only for minutes;
+    - globally: more than `GLOBAL_PER_MINUTE` failures in the last minute refuse every attempt until the
+      minute has passed (a spray from many addresses).
+
+    A success clears the login and session keys of the attempt (not the address: see `success`); a key
+    with no failure for `FORGET_AFTER` (an address: `ADDRESS_FORGET`) is forgotten.
     Attempts refused while locked are not counted (a locked user is not locked out for longer by others).
     """
 
@@ -398,56 +446,90 @@ class LoginThrottle:
     def now(self) -> float:
         return (self._clock or CLOCK)()
 
-    def _read(self) -> dict[str, dict[str, float]]:
-        try:
-            data = json.loads(self.path.read_text(encoding="utf-8"))
-        except (FileNotFoundError, json.JSONDecodeError, OSError):
-            return {}
+    def _read(self) -> dict[str, dict[str, Any]]:
+        data = read_json(self.path)
         if not isinstance(data, dict):
             return {}
-        out: dict[str, dict[str, float]] = {}
+        out: dict[str, dict[str, Any]] = {}
         for key, entry in data.items():
-            if isinstance(entry, dict):
-                with contextlib.suppress(TypeError, ValueError):
-                    out[str(key)] = {
-                        k: float(entry.get(k, 0.0)) for k in ("failures", "locked_until", "last")
-                    }
+            if not isinstance(entry, dict):
+                continue
+            with contextlib.suppress(TypeError, ValueError):
+                if key == GLOBAL_KEY:
+                    out[key] = {"times": [float(t) for t in entry.get("times", [])][-GLOBAL_KEEP:]}
+                    continue
+                clean: dict[str, Any] = {
+                    k: float(entry.get(k, 0.0)) for k in ("failures", "locked_until", "last")
+                }
+                if key.startswith("login:"):
+                    clean["addresses"] = [str(a) for a in entry.get("addresses", [])][-MAX_ADDRESSES:]
+                out[str(key)] = clean
         return out
 
-    def _prune(self, data: dict[str, dict[str, float]], now: float) -> dict[str, dict[str, float]]:
-        fresh = {k: v for k, v in data.items() if now - v["last"] < FORGET_AFTER or v["locked_until"] > now}
+    def _prune(self, data: dict[str, dict[str, Any]], now: float) -> dict[str, dict[str, Any]]:
+        fresh = {
+            k: v
+            for k, v in data.items()
+            if k == GLOBAL_KEY or now - v["last"] < _forget_after(k) or v["locked_until"] > now
+        }
+        if GLOBAL_KEY in fresh:
+            fresh[GLOBAL_KEY] = {"times": [t for t in fresh[GLOBAL_KEY]["times"] if now - t < 60.0]}
         if len(fresh) > MAX_ENTRIES:
-            newest = sorted(fresh.items(), key=lambda kv: kv[1]["last"], reverse=True)[:MAX_ENTRIES]
-            fresh = dict(newest)
+            keyed = [kv for kv in fresh.items() if kv[0] != GLOBAL_KEY]
+            newest = sorted(keyed, key=lambda kv: kv[1]["last"], reverse=True)[:MAX_ENTRIES]
+            fresh = dict(newest) | ({GLOBAL_KEY: fresh[GLOBAL_KEY]} if GLOBAL_KEY in fresh else {})
         return fresh
 
+    @staticmethod
+    def _global_wait(data: dict[str, dict[str, Any]], now: float) -> float:
+        times = sorted(t for t in data.get(GLOBAL_KEY, {}).get("times", []) if now - t < 60.0)
+        if len(times) < GLOBAL_PER_MINUTE:
+            return 0.0
+        # refused until enough of the last minute's failures are older than a minute
+        return times[len(times) - GLOBAL_PER_MINUTE] + 60.0 - now
+
     def wait(self, keys: Iterable[str]) -> float:
-        """Seconds until these keys may try again (0 when they may now)."""
+        """Seconds until an attempt with these keys may be made (0 when it may now)."""
         now = self.now()
         data = self._read()
-        return max([data[k]["locked_until"] - now for k in keys if k in data] + [0.0])
+        waits = [data[k]["locked_until"] - now for k in keys if k in data and k != GLOBAL_KEY]
+        return max([*waits, self._global_wait(data, now), 0.0])
 
     def failure(self, keys: Iterable[str]) -> float:
-        """Count a failed attempt for every key; return the wait it leads to."""
+        """Count a failed attempt for every key (and globally); return the wait it leads to."""
         keys = list(keys)
+        address = next((k for k in keys if k.startswith("addr:")), "addr:?")
         with self._memory_lock, _locked(self.path):
             now = self.now()
             data = self._prune(self._read(), now)
             for key in keys:
                 entry = data.get(key, {"failures": 0.0, "locked_until": 0.0, "last": now})
-                if now - entry["last"] >= FORGET_AFTER:
+                if now - entry["last"] >= _forget_after(key):
                     entry = {"failures": 0.0, "locked_until": 0.0, "last": now}
                 entry["failures"] += 1
                 entry["last"] = now
-                over = int(entry["failures"]) - MAX_FAILURES
-                if over >= 0:
-                    entry["locked_until"] = now + min(MAX_DELAY, BASE_DELAY * 2.0**over)
+                if key.startswith("login:"):
+                    seen = [a for a in entry.get("addresses", []) if a != address] + [address]
+                    entry["addresses"] = seen[-MAX_ADDRESSES:]
+                    if len(seen) >= LOGIN_ADDRESSES:
+                        delay = _lock_delay(entry["failures"], LOGIN_MAX_FAILURES, LOGIN_MAX_DELAY)
+                    else:
+                        delay = 0.0
+                else:
+                    delay = _lock_delay(entry["failures"], MAX_FAILURES, MAX_DELAY)
+                if delay:
+                    entry["locked_until"] = now + delay
                 data[key] = entry
+            times = data.get(GLOBAL_KEY, {"times": []})["times"]
+            data[GLOBAL_KEY] = {"times": [*times, now][-GLOBAL_KEEP:]}
             write_json_atomically(self.path, data)
         return self.wait(keys)
 
     def success(self, keys: Iterable[str]) -> None:
-        keys = [k for k in keys]
+        """A good password clears its login and session, not its address: an attacker with one account of
+        their own must not reset their address's count by signing in between guesses (an address's
+        failures are forgotten after `ADDRESS_FORGET` without one)."""
+        keys = [k for k in keys if k != GLOBAL_KEY and not k.startswith("addr:")]
         with self._memory_lock, _locked(self.path):
             data = self._read()
             if any(k in data for k in keys):
@@ -470,20 +552,28 @@ def _key(kind: str, value: str) -> str:
     return f"{kind}:{hashlib.sha256(value.encode('utf-8')).hexdigest()[:32]}"
 
 
-def throttle_keys(login: str, session: str | None) -> list[str]:
-    """The throttle's keys of an attempt: the login as typed (normalised) and the browser session."""
-    keys = [_key("login", normalize_login(login))]
+def throttle_keys(login: str, session: str | None, address: str | None = None) -> list[str]:
+    """The throttle's keys of an attempt: the login as typed (normalised), the client address (None — a
+    local connection, Streamlit gives no address for 127.0.0.1 — counts as one address) and the browser
+    session."""
+    keys = [_key("login", normalize_login(login)), _key("addr", address or "local")]
     if session:
         keys.append(_key("session", session))
     return keys
 
 
 def sign_in(
-    store: UserStore, throttle: LoginThrottle, login: str, password: str, session: str | None
+    store: UserStore,
+    throttle: LoginThrottle,
+    login: str,
+    password: str,
+    session: str | None,
+    address: str | None = None,
 ) -> SignIn:
-    """Check a login and password under the throttle: a locked login (or session) is refused without
-    looking at the password; a failure is counted; a success clears the counters."""
-    keys = throttle_keys(login, session)
+    """Check a login and password under the throttle: a locked login, address or session (or the global
+    cap) is refused without looking at the password; a failure is counted; a success clears the counters
+    of its login, address and session. The outcome is the same for a known and an unknown login."""
+    keys = throttle_keys(login, session, address)
     wait = throttle.wait(keys)
     if wait > 0:
         return SignIn(None, wait)

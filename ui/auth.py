@@ -11,23 +11,27 @@ hiding a page is not the protection.
 
 from __future__ import annotations
 
-import hashlib
+import json
 import math
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote, urlencode, urlsplit
 
 import streamlit as st
 from streamlit.navigation.page import StreamlitPage
 from streamlit.runtime.scriptrunner import get_script_run_ctx
 
-from auth import users
+from auth import sessions, users
 from auth.identity import DEMO_USER, User
-from ui import data, messages
+from ui import data, messages, routes
 from ui.views import safe
 
 AUTH_SOURCE_KEY = "_imc_auth_source"
 AUTH_STAMP_KEY = "_imc_auth_stamp"
+AUTH_SID_KEY = "_imc_auth_sid"  # the sign-in session (auth/sessions.py) of a password sign-in
+HANDOFF_KEY = "_imc_handoff"  # the one-time token to turn into the session cookie at the next run
+SIGNED_OUT_KEY = "_imc_signed_out"  # the cookie is to be cleared at the next run
 SOURCES = ("demo", "password", "oidc")
 
 # the pages a role may open (interfaces.md); a page not listed here is open to every role. A director's
@@ -60,26 +64,56 @@ def login_throttle() -> users.LoginThrottle:
     return users.LoginThrottle(users.throttle_path(users.resolve_users_path()))
 
 
+def session_store() -> sessions.SessionStore:
+    return sessions.SessionStore(users.resolve_users_path())
+
+
 def _session_id() -> str | None:
     ctx = get_script_run_ctx()
     return ctx.session_id if ctx is not None else None
 
 
+def _client_address() -> str | None:
+    """The browser's address (None for a local connection), for the throttle and the handoff token."""
+    try:
+        value = st.context.ip_address
+    except Exception:  # no client (a bare script run)
+        return None
+    return value if isinstance(value, str) and value else None
+
+
+def session_cookie() -> str | None:
+    """The session cookie of the websocket's handshake (HttpOnly cookies are included)."""
+    try:
+        value = st.context.cookies.get(sessions.COOKIE)
+    except Exception:
+        return None
+    return value if isinstance(value, str) and value else None
+
+
 def _stamp(account: users.Account | None) -> str:
-    """A fingerprint of the account's password hash: a password changed elsewhere ends this session."""
-    hashed = (account.password_hash or "") if account is not None else ""
-    return hashlib.sha256(hashed.encode("utf-8")).hexdigest()[:16]
+    return users.password_stamp(account)
 
 
-def _sign_in(user: User, source: str, account: users.Account | None = None) -> None:
+def _sign_in(user: User, source: str, account: users.Account | None = None, sid: str | None = None) -> None:
     st.session_state[data.USER_KEY] = user
     st.session_state[AUTH_SOURCE_KEY] = source
     st.session_state[AUTH_STAMP_KEY] = _stamp(account)
+    if sid:
+        st.session_state[AUTH_SID_KEY] = sid
+
+
+def _session_matches(session: sessions.Session | None, account: users.Account) -> bool:
+    return session is not None and session.login == account.login and session.stamp == _stamp(account)
 
 
 def _still_valid(account: users.Account, source: str, store: users.UserStore) -> bool:
     if source == "password":
-        return account.password_hash is not None and st.session_state.get(AUTH_STAMP_KEY) == _stamp(account)
+        if account.password_hash is None or st.session_state.get(AUTH_STAMP_KEY) != _stamp(account):
+            return False
+        # signed out in another tab (the session revoked), or the session expired
+        sid = st.session_state.get(AUTH_SID_KEY)
+        return bool(sid) and _session_matches(session_store().check_sid(str(sid)), account)
     if source == "oidc":
         claims = _oidc_claims()
         mapped = users.oidc_user(store, claims) if claims is not None else None
@@ -159,6 +193,9 @@ def resolve() -> Visitor:
         return Visitor(DEMO_USER, demo=True)
     if not accounts:
         return Visitor(None, screen="first_admin")
+    from_cookie = cookie_user(accounts)
+    if from_cookie is not None:
+        return Visitor(from_cookie)
     if oidc_configured():
         claims = _oidc_claims()
         if claims is not None:
@@ -168,6 +205,48 @@ def resolve() -> Visitor:
                 return Visitor(user)
             return Visitor(None, screen="oidc_unknown")
     return Visitor(None, screen="login")
+
+
+def cookie_user(accounts: Mapping[str, users.Account], cookie: str | None = None) -> User | None:
+    """The user of the browser's session cookie (a reload, a new tab), signed into this Streamlit session;
+    None when there is no cookie or it is forged, expired, revoked, or its account was removed or has a new
+    password."""
+    cookie = cookie if cookie is not None else session_cookie()
+    if not cookie:
+        return None
+    session = session_store().check(cookie)
+    account = accounts.get(session.login) if session is not None else None
+    if account is None or account.password_hash is None or not _session_matches(session, account):
+        return None
+    assert session is not None
+    _sign_in(account.user, "password", account, session.sid)
+    return account.user
+
+
+# ----------------------------------------------------------------------------------------- the cookie
+def here() -> str:
+    """This page's path and query (the view is in the URL), to come back to after the cookie route."""
+    try:
+        url = st.context.url
+        params = [(k, v) for k in st.query_params for v in st.query_params.get_all(k)]
+    except Exception:
+        return "/"
+    path = quote(urlsplit(url).path, safe="/%") if isinstance(url, str) and url else "/"
+    return sessions.safe_next(path + (f"?{urlencode(params)}" if params else ""))
+
+
+def _navigate(path: str, **params: str) -> None:
+    """Send the browser to one of our routes (ui/routes.py): a same-origin path, JSON-encoded for the script."""
+    target = f"{path}?{urlencode(params)}"
+    literal = json.dumps(target).replace("<", "\\u003c")
+    st.html(f"<script>window.location.replace({literal});</script>", unsafe_allow_javascript=True)
+
+
+def _cookie_handoff() -> None:
+    """Right after signing in (the run that follows), turn the one-time token into the session cookie."""
+    token = st.session_state.pop(HANDOFF_KEY, None)
+    if token:
+        _navigate(routes.SESSION_PATH, t=str(token), next=here())
 
 
 # ----------------------------------------------------------------------------------------- screens
@@ -180,6 +259,8 @@ def wait_text(seconds: float) -> str:
 
 def login_screen() -> None:
     """The sign-in form (and the single sign-on button when configured)."""
+    if st.session_state.pop(SIGNED_OUT_KEY, False):
+        _navigate(routes.SIGNOUT_PATH, next=here())  # the session is revoked already; the cookie goes too
     st.title(messages.APP_TITLE)
     column, _ = st.columns([2, 3])
     with column:
@@ -203,9 +284,13 @@ def _login_form() -> None:
         submitted = st.form_submit_button(messages.LOGIN_BUTTON, type="primary", icon=":material/login:")
     if submitted:
         store = user_store()
-        outcome = users.sign_in(store, login_throttle(), login or "", password or "", _session_id())
+        address = _client_address()
+        outcome = users.sign_in(store, login_throttle(), login or "", password or "", _session_id(), address)
         if outcome.user is not None:
-            _sign_in(outcome.user, "password", store.get(outcome.user.login))
+            account = store.get(outcome.user.login)
+            sid, token = session_store().create(outcome.user.login, _stamp(account), address)
+            _sign_in(outcome.user, "password", account, sid)
+            st.session_state[HANDOFF_KEY] = token
             st.rerun()
         if outcome.wait > 0:
             st.error(messages.LOGIN_LOCKED.format(wait=wait_text(outcome.wait)), icon=":material/lock:")
@@ -264,6 +349,7 @@ def chrome(visitor: Visitor) -> None:
     if visitor.demo:
         st.info(messages.DEMO_NOTICE, icon=":material/science:")
         return
+    _cookie_handoff()
     with st.sidebar:
         text = messages.SIGNED_IN_AS.format(login=safe.md(user.login), role=users.ROLE_NAMES[user.role])
         if user.inst_id:
@@ -271,7 +357,11 @@ def chrome(visitor: Visitor) -> None:
         st.caption(text)
         if st.button(messages.LOGOUT, key="imc_logout", icon=":material/logout:"):
             was_oidc = st.session_state.get(AUTH_SOURCE_KEY) == "oidc"
+            # signed out everywhere: the session is revoked, so every other tab with the cookie is signed
+            # out at its next run; the next run here clears the cookie through its route
+            session_store().revoke(st.session_state.get(AUTH_SID_KEY))
             _forget()
             if was_oidc:
                 st.logout()
+            st.session_state[SIGNED_OUT_KEY] = True
             st.rerun()

@@ -124,40 +124,112 @@ def test_default_location_is_beside_the_warehouse(tmp_path, monkeypatch):
 
 
 # ----------------------------------------------------------------------------------------- throttle
-def test_five_failures_lock_the_login_for_a_growing_delay(store, throttle, clock):
+A, B, C = "203.0.113.1", "203.0.113.2", "203.0.113.3"
+
+
+def login_wait(throttle: users.LoginThrottle, login: str) -> float:
+    """The wait of the login's own key (not its address's or session's)."""
+    return throttle.wait(users.throttle_keys(login, None, "unused")[:1])
+
+
+def test_five_failures_from_one_address_lock_it_for_a_growing_delay(store, throttle, clock):
     store.add("admin", "admin", password=PASSWORD)
-    for _ in range(4):
-        assert users.sign_in(store, throttle, "admin", "wrong-password", "s1") == users.SignIn(None, 0.0)
+    for n in range(4):
+        assert users.sign_in(store, throttle, "admin", "wrong-password", f"s{n}", A) == users.SignIn(
+            None, 0.0
+        )
         clock.advance(1)
-    fifth = users.sign_in(store, throttle, "admin", "wrong-password", "s2")
+    fifth = users.sign_in(store, throttle, "admin", "wrong-password", "s5", A)
     assert fifth.user is None and fifth.wait == pytest.approx(users.BASE_DELAY)
     # locked: even the right password is refused, without being checked, and it does not extend the lock
-    refused = users.sign_in(store, throttle, "admin", PASSWORD, "s3")
+    refused = users.sign_in(store, throttle, "admin", PASSWORD, "s6", A)
     assert refused.user is None and refused.wait == pytest.approx(users.BASE_DELAY)
+    # the attacker's address is locked, not the user: from their own address they sign in at once
+    assert users.sign_in(store, throttle, "admin", PASSWORD, "own", B).user == User("admin", "admin")
     clock.advance(users.BASE_DELAY + 1)
-    sixth = users.sign_in(store, throttle, "admin", "wrong-password", "s4")
+    sixth = users.sign_in(store, throttle, "admin", "wrong-password", "s7", A)
     assert sixth.wait == pytest.approx(2 * users.BASE_DELAY), "each further failure doubles the delay"
     clock.advance(2 * users.BASE_DELAY + 1)
-    assert users.sign_in(store, throttle, "Admin", PASSWORD, "s5").user == User("admin", "admin")
-    assert throttle.wait(users.throttle_keys("admin", None)) == 0
-    assert users.sign_in(store, throttle, "admin", "wrong-password", "s6").wait == 0, "success resets"
+    assert users.sign_in(store, throttle, "Admin", PASSWORD, "s8", A).user == User("admin", "admin")
+    # a success does not reset its address: a guess between sign-ins to one's own account is still counted
+    assert users.sign_in(store, throttle, "admin", "wrong-password", "s9", A).wait == pytest.approx(
+        4 * users.BASE_DELAY
+    )
 
 
-def test_the_delay_is_capped_and_forgotten_after_a_day(store, throttle, clock):
+def test_the_delay_is_capped_and_an_address_is_forgotten_after_an_hour(store, throttle, clock):
     for _ in range(30):
         clock.advance(users.MAX_DELAY + 1)
-        outcome = users.sign_in(store, throttle, "admin", "wrong-password", None)
+        outcome = users.sign_in(store, throttle, "admin", "wrong-password", None, A)
     assert outcome.wait == pytest.approx(users.MAX_DELAY)
-    clock.advance(users.FORGET_AFTER + 1)
-    assert users.sign_in(store, throttle, "admin", "wrong-password", None).wait == 0
+    clock.advance(users.ADDRESS_FORGET + 1)
+    assert users.sign_in(store, throttle, "admin", "wrong-password", None, A).wait == 0
 
 
-def test_one_session_trying_many_logins_is_locked_too(store, throttle):
+def test_one_address_spraying_many_logins_is_locked(store, throttle):
     for n in range(users.MAX_FAILURES):
-        outcome = users.sign_in(store, throttle, f"user{n}", "wrong-password", "one-session")
-    assert outcome.wait > 0
-    assert users.sign_in(store, throttle, "someone-else", "wrong-password", "one-session").wait > 0
-    assert users.sign_in(store, throttle, "someone-else", "wrong-password", "other-session").wait == 0
+        outcome = users.sign_in(store, throttle, f"user{n}", "wrong-password", f"new-session-{n}", A)
+    assert outcome.wait == pytest.approx(users.BASE_DELAY)
+    assert users.sign_in(store, throttle, "someone-else", "wrong-password", "fresh", A).wait > 0
+    assert users.sign_in(store, throttle, "someone-else", "wrong-password", "fresh", B).wait == 0
+
+
+def test_one_session_is_locked_too(store, throttle):
+    for n in range(users.MAX_FAILURES):
+        outcome = users.sign_in(
+            store, throttle, f"user{n}", "wrong-password", "one-session", f"198.51.100.{n}"
+        )
+    assert outcome.wait == pytest.approx(users.BASE_DELAY)
+
+
+def test_a_login_is_locked_only_by_failures_from_several_addresses(store, throttle, clock):
+    store.add("admin", "admin", password=PASSWORD)
+    # two addresses, 12 failures (each address's own lock waited out): the login itself is not locked
+    for n in range(12):
+        clock.advance(users.MAX_DELAY + 1)
+        users.sign_in(store, throttle, "admin", "wrong-password", None, (A, B)[n % 2])
+    assert login_wait(throttle, "admin") == 0
+    clock.advance(users.MAX_DELAY + 1)
+    assert users.sign_in(store, throttle, "admin", PASSWORD, None, C).user == User("admin", "admin")
+    # the success cleared the login; now 10 failures from 10 addresses (none of them locked itself) lock
+    # the login for 30 s, then doubling, capped at 5 minutes
+    for n in range(users.LOGIN_MAX_FAILURES - 1):
+        clock.advance(1)
+        assert users.sign_in(store, throttle, "admin", "wrong-password", None, f"192.0.2.{n}").wait == 0
+    clock.advance(1)
+    tenth = users.sign_in(store, throttle, "admin", "wrong-password", None, "192.0.2.99")
+    assert tenth.wait == pytest.approx(users.BASE_DELAY)
+    assert users.sign_in(store, throttle, "admin", PASSWORD, None, "192.0.2.100").wait == pytest.approx(
+        users.BASE_DELAY
+    ), "locked for everyone, for at most a few minutes"
+    for n in range(5):
+        clock.advance(users.LOGIN_MAX_DELAY + 1)
+        outcome = users.sign_in(store, throttle, "admin", "wrong-password", None, f"10.1.0.{n}")
+    assert outcome.wait == pytest.approx(users.LOGIN_MAX_DELAY)
+
+
+def test_a_known_and_an_unknown_login_are_locked_alike(store, throttle, clock):
+    store.add("admin", "admin", password=PASSWORD)
+    outcomes = {}
+    for login in ("admin", "nobody"):
+        for n in range(users.LOGIN_MAX_FAILURES):
+            outcomes[login] = users.sign_in(store, throttle, login, "wrong-password", None, f"192.0.2.{n}")
+            clock.advance(users.MAX_DELAY + 1)
+    assert outcomes["admin"] == outcomes["nobody"] == users.SignIn(None, users.BASE_DELAY)
+
+
+def test_a_global_cap_on_failures_per_minute(store, throttle, clock):
+    store.add("admin", "admin", password=PASSWORD)
+    for n in range(users.GLOBAL_PER_MINUTE - 1):
+        assert users.sign_in(store, throttle, f"u{n}", "wrong-password", None, f"198.51.100.{n}").wait == 0
+        clock.advance(1)
+    # the 30th failure of the minute (t0 … t0+29): nobody may try until the first one is a minute old
+    last = users.sign_in(store, throttle, "u99", "wrong-password", None, "198.51.100.99")
+    assert last.wait == pytest.approx(31.0)
+    refused = users.sign_in(store, throttle, "admin", PASSWORD, None, "192.0.2.1")
+    assert refused == users.SignIn(None, 31.0), "refused without checking the password"
+    clock.advance(32)
+    assert users.sign_in(store, throttle, "admin", PASSWORD, None, "192.0.2.1").user == User("admin", "admin")
 
 
 def test_the_counters_survive_a_reload(tmp_path, store, clock):

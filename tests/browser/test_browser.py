@@ -1,7 +1,8 @@
 """The whole app once in a real browser: headless Chromium (Debian's) opens every page of a running
-`streamlit run app.py`, waits for the charts, fails on any Streamlit exception box and saves a screenshot
-per page (tests/_artifacts/; with IMC_UPDATE_SCREENSHOTS=1 the overview, staff and ICT ones are also copied to
-docs/screenshots/ for the README — off by default, so that a test run leaves the working tree clean)."""
+`streamlit run server.py` (app.py with the session routes, as `make run`), waits for the charts, fails on any
+Streamlit exception box and saves a screenshot per page (tests/_artifacts/; with IMC_UPDATE_SCREENSHOTS=1 the
+overview, staff and ICT ones are also copied to docs/screenshots/ for the README — off by default, so that a test
+run leaves the working tree clean)."""
 
 from __future__ import annotations
 
@@ -71,7 +72,7 @@ def warehouse(tmp_path_factory: pytest.TempPathFactory, demo_db: Path) -> Path:
 
 @contextlib.contextmanager
 def streamlit_server(db: Path, log_name: str) -> Iterator[str]:
-    """`streamlit run app.py` on a free port, reading `db` (its users.json beside it); its address."""
+    """`streamlit run server.py` on a free port, reading `db` (its users.json beside it); its address."""
     port = free_port()
     env = {**os.environ, "IMC_DB": str(db)}
     env.pop("IMC_USERS", None)
@@ -83,7 +84,7 @@ def streamlit_server(db: Path, log_name: str) -> Iterator[str]:
             "-m",
             "streamlit",
             "run",
-            "app.py",
+            "server.py",  # what `make run` serves: app.py with the sign-in session routes
             "--server.headless",
             "true",
             "--server.port",
@@ -265,7 +266,7 @@ def test_a_fresh_server_shows_the_sign_in_form_for_a_page_opened_by_its_url(
             )
             wait_until_idle(page)
             assert not page.locator('[data-testid="stException"]').count()
-            # within the session (a reload is a new session: Streamlit keeps no cookie) the menu works
+            # the menu works
             page.get_by_role("link", name="Обзор").click()
             wait_for_page(page, charts=True)
             assert not page.locator('[data-testid="stException"]').count()
@@ -273,6 +274,71 @@ def test_a_fresh_server_shows_the_sign_in_form_for_a_page_opened_by_its_url(
             page.get_by_label("Имя пользователя").wait_for(timeout=60_000)
             wait_until_idle(page)
             assert not page.locator('[data-testid="stFileUploaderDropzoneInput"]').count()
+        finally:
+            browser.close()
+
+
+def test_a_session_survives_a_reload_and_a_new_tab_and_sign_out_ends_it_everywhere(
+    tmp_path: Path, demo_db: Path
+) -> None:
+    """Signed in once: F5 and a new tab stay signed in (the HttpOnly session cookie); signing out in one tab
+    clears the cookie and signs the other tab out at its next click."""
+    from playwright.sync_api import sync_playwright
+
+    from auth.users import UserStore
+
+    db = tmp_path / "imc.duckdb"
+    shutil.copyfile(demo_db, db)
+    UserStore(tmp_path / "users.json").add("admin", "admin", password=PASSWORD)
+    with streamlit_server(db, "streamlit-session.log") as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1440, "height": 1400}, locale="ru-RU")
+            page = context.new_page()
+            page.goto(f"{base}/staff?inst=BGR-S01", wait_until="domcontentloaded")
+            page.get_by_label("Имя пользователя").wait_for(timeout=60_000)
+            page.get_by_label("Имя пользователя").fill("admin")
+            page.get_by_label("Пароль").fill(PASSWORD)
+            page.get_by_role("button", name="Войти").click()
+            # signed in, the page goes through /auth/session for its cookie and comes back to the same view
+            deadline = time.monotonic() + 60
+            while not [c for c in context.cookies() if c["name"] == "imc_session"]:
+                assert time.monotonic() < deadline, "no session cookie"
+                page.wait_for_timeout(250)
+            [cookie] = [c for c in context.cookies() if c["name"] == "imc_session"]
+            assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["path"] == "/"
+            assert "imc_session" not in page.evaluate("document.cookie"), "not readable by scripts"
+            page.get_by_text("Вы вошли как").wait_for(timeout=60_000)
+            wait_until_idle(page)
+            assert page.url.startswith(f"{base}/staff?inst=BGR-S01"), page.url
+
+            page.reload(wait_until="domcontentloaded")
+            page.get_by_text("Вы вошли как").wait_for(timeout=60_000)
+            assert page.url.startswith(f"{base}/staff?inst=BGR-S01"), "a reload keeps the user and the view"
+            wait_until_idle(page)
+
+            other = context.new_page()
+            other.goto(f"{base}/ict", wait_until="domcontentloaded")
+            other.get_by_text("Вы вошли как").wait_for(timeout=60_000)
+            assert not other.get_by_label("Имя пользователя").count()
+            wait_until_idle(other)
+
+            page.get_by_role("button", name="Выйти").click()
+            page.get_by_label("Имя пользователя").wait_for(timeout=60_000)
+            deadline = time.monotonic() + 60
+            while [c for c in context.cookies() if c["name"] == "imc_session"]:
+                assert time.monotonic() < deadline, "the cookie stays after signing out"
+                page.wait_for_timeout(250)
+            wait_until_idle(page)
+            page.reload(wait_until="domcontentloaded")
+            page.get_by_label("Имя пользователя").wait_for(timeout=60_000)
+
+            # the other tab still shows the page drawn before; its next click finds the session gone
+            other.get_by_role("link", name="Обзор").click()
+            other.get_by_label("Имя пользователя").wait_for(timeout=60_000)
+            wait_until_idle(other)
+            assert not other.get_by_text("Вы вошли как").count()
+            assert not other.locator('[data-testid="stException"]').count()
         finally:
             browser.close()
 
@@ -326,6 +392,62 @@ def test_hostile_names_render_as_text_in_a_real_browser(tmp_path: Path, demo_db:
                     problems.append(
                         f"/{path}: {page.locator('[data-testid=stException]').first.inner_text()[:300]}"
                     )
+        finally:
+            browser.close()
+    assert not problems, problems
+
+
+URL_SHORT = "СОШ https://evil.example/short"
+URL_FULL = '=HYPERLINK("https://evil.example/full","Школа") www.evil.example mail@evil.example'
+
+
+def test_addresses_in_names_never_become_links(tmp_path: Path, demo_db: Path) -> None:
+    """A name holding a web address (or a spreadsheet's =HYPERLINK) is text on every page that shows names:
+    Streamlit's Markdown would turn a bare `https://…`, `www.…` or an e-mail into a live link."""
+    from playwright.sync_api import sync_playwright
+
+    from etl.loader import InputFile, load_files
+
+    db = tmp_path / "imc.duckdb"
+    shutil.copyfile(demo_db, db)
+    registry = (
+        "Код организации;Полное наименование;Краткое наименование;Тип организации;Муниципалитет;Местность;Адрес\n"
+        f"BGR-S01;{URL_FULL};{URL_SHORT};общеобразовательная;г. Бугуруслан;город;\n"
+    )
+    result = load_files([InputFile(name="registry.csv", data=registry.encode("utf-8"))], db)
+    assert [f.status for f in result.files] == ["loaded"]
+    problems: list[str] = []
+    with streamlit_server(db, "streamlit-links.log") as base, sync_playwright() as pw:
+        browser = pw.chromium.launch(executable_path=str(CHROMIUM), args=CHROMIUM_ARGS)
+        try:
+            context = browser.new_context(viewport={"width": 1440, "height": 2400}, locale="ru-RU")
+            page = context.new_page()
+            for path, charts in (
+                ("", True),  # the router first (a fresh server)
+                ("?inst=BGR-S01", True),
+                ("staff", True),
+                ("staff?inst=BGR-S01", True),
+                ("ict?inst=BGR-S01", True),
+                ("innovation", True),
+                ("innovation?inst=BGR-S01", True),
+                ("compare?inst=BGR-S01", False),
+                ("quality", False),
+                ("note", False),
+            ):
+                page.goto(f"{base}/{path}", wait_until="domcontentloaded")
+                wait_for_page(page, charts)
+                links = page.locator('a[href*="evil.example"], a[href^="mailto:"]')
+                if links.count():
+                    problems.append(
+                        f"/{path}: {links.count()} link(s): {links.first.evaluate('a => a.outerHTML')}"
+                    )
+                if page.locator('[data-testid="stException"]').count():
+                    problems.append(f"/{path}: an exception")
+            page.goto(f"{base}/?inst=BGR-S01", wait_until="domcontentloaded")
+            wait_for_page(page, charts=False)
+            body = page.inner_text("body")
+            if URL_SHORT not in body.replace("\u200d", ""):
+                problems.append("/?inst=BGR-S01: the short name is not shown as written")
         finally:
             browser.close()
     assert not problems, problems

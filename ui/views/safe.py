@@ -27,9 +27,19 @@ _CONTROL = re.compile(r"[\x00-\x1f\x7f\u2028\u2029]+")
 _PLOTLY_OWN_TAGS = re.compile(r"<(?!(?:br|/?extra)>)", re.IGNORECASE)
 
 
+# Streamlit's GFM autolinks (`https://…`, `www.…`, `a@b.c`) are found in the text *after* backslash escapes
+# are resolved, so escaping does not stop them: a zero-width joiner (invisible) breaks each pattern
+_ZWJ = "\u200d"
+_AUTOLINK_SCHEME = re.compile(r"(?i)([a-z][a-z0-9+.-]*:)(?=/)")
+_AUTOLINK_WWW = re.compile(r"(?i)(www)(?=\.)")
+
+
 def md(value: Any) -> str:
-    """`value` as Markdown that displays it literally, on one line."""
+    """`value` as Markdown that displays it literally, on one line, with no autolink."""
     text = _CONTROL.sub(" ", "" if value is None else str(value))
+    text = _AUTOLINK_SCHEME.sub(lambda m: m.group(1) + _ZWJ, text)
+    text = _AUTOLINK_WWW.sub(lambda m: m.group(1) + _ZWJ, text)
+    text = text.replace("@", _ZWJ + "@")
     text = _MD_MARKUP.sub(r"\\\1", text)
     text = _MD_WWW.sub(r"\1\\.", text)
     return _MD_LINE_START.sub(lambda m: m.group(1) + m.group(2)[:-1] + "\\" + m.group(2)[-1], text)

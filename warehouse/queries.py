@@ -399,3 +399,30 @@ QUERIES = {
         innovation_activity,
     )
 }
+
+
+# ----------------------------------------------------------------------------------------- planning
+def training_plan(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.DataFrame:
+    """The training plan of the planning year [D, D + 1 year) (indicators.md, «Planning»): every person of P
+    due, overdue first (in D's month, `overdue` true), then by the month they fall due, with their named needs.
+
+    Person-level data: a director sees only their own institution, whatever the scope says.
+    Columns: inst_id, short_name, staff_id, full_name, position, last_training_date, training_due_date,
+    overdue, due_month, needs (a list of need codes).
+    """
+    columns = [
+        "inst_id", "short_name", "staff_id", "full_name", "position", "last_training_date",
+        "training_due_date", "overdue", "due_month", "needs",
+    ]  # fmt: skip
+    if not _has_view(db_path, "mart.staff_person"):
+        return pd.DataFrame(columns=columns)
+    return read.frame(db_path, "plan/training_plan", **_scope(scope), own=user.person_scope)
+
+
+def attestation_plan(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.DataFrame:
+    """The five-year attestation plan by institution: people whose highest or first category ends in each
+    planning year k = 0 … 4 from D (`year_index`, `year_start`), and the lapsed ones (`year_index` -1).
+    Counts only. Columns: inst_id, short_name, year_index, year_start, people."""
+    if not _has_view(db_path, "mart.staff_person"):
+        return pd.DataFrame(columns=["inst_id", "short_name", "year_index", "year_start", "people"])
+    return read.frame(db_path, "plan/attestation_plan", **_scope(scope))

@@ -426,3 +426,36 @@ def attestation_plan(db_path: str | os.PathLike[str], user: User, scope: Scope) 
     if not _has_view(db_path, "mart.staff_person"):
         return pd.DataFrame(columns=["inst_id", "short_name", "year_index", "year_start", "people"])
     return read.frame(db_path, "plan/attestation_plan", **_scope(scope))
+
+
+def needs_summary(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.DataFrame:
+    """People of P per named need and preferred form (form NULL = not given). Counts only.
+    Columns: need, form, people."""
+    if not _has_view(db_path, "mart.staff_person"):
+        return pd.DataFrame(columns=["need", "form", "people"])
+    return read.frame(db_path, "plan/needs_summary", **_scope(scope))
+
+
+def mentoring(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.DataFrame:
+    """Young specialists with their mentor (when the mentor counts), those without one first.
+    Person-level data: a director sees only their own institution. Columns: inst_id, short_name, staff_id,
+    full_name, position, has_mentor, mentor_staff_id, mentor_full_name."""
+    columns = ["inst_id", "short_name", "staff_id", "full_name", "position", "has_mentor"]
+    if not _has_view(db_path, "mart.staff_person"):
+        return pd.DataFrame(columns=[*columns, "mentor_staff_id", "mentor_full_name"])
+    return read.frame(db_path, "plan/mentoring", **_scope(scope), own=user.person_scope)
+
+
+def age_service_structure(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.DataFrame:
+    """P by ОО-1 age band, service band and gender. Counts only. Columns: age_band, oo1_experience_band,
+    gender, people."""
+    if not _has_view(db_path, "mart.staff_person"):
+        return pd.DataFrame(columns=["age_band", "oo1_experience_band", "gender", "people"])
+    return read.frame(db_path, "plan/age_service", **_scope(scope))
+
+
+def retirement_age_forecast(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.DataFrame:
+    """How many people of P will be 60 or older within 1, 3 and 5 years of D. Columns: years, people."""
+    if not _has_view(db_path, "mart.staff_person"):
+        return pd.DataFrame(columns=["years", "people"])
+    return read.frame(db_path, "plan/retirement_age", **_scope(scope))

@@ -98,3 +98,17 @@ def test_attestation_plan_five_years(db: Path) -> None:
     starts = {int(r.year_index): str(r.year_start)[:10] for r in plan.itertuples() if r.year_index >= 0}
     assert starts[0] == "2024-09-20" and starts[3] == "2027-09-20"
     assert int(plan.iloc[0]["year_index"]) == -1  # the lapsed first
+
+
+def test_needs_summary_counts_people_of_p(db: Path) -> None:
+    summary = queries.needs_summary(db, ADMIN, queries.Scope(P))
+    assert [tuple(r) for r in summary[["need", "form", "people"]].itertuples(index=False)] == [
+        ("digital", "course", 1),
+        ("functional_literacy", "course", 1),
+    ]
+
+
+def test_retirement_forecast(db: Path) -> None:
+    # everyone is born 1980-01-01 (44 at D): nobody reaches 60 within 5 years
+    forecast = queries.retirement_age_forecast(db, ADMIN, queries.Scope(P))
+    assert [tuple(r) for r in forecast.itertuples(index=False)] == [(1, 0), (3, 0), (5, 0)]

@@ -459,3 +459,20 @@ def retirement_age_forecast(db_path: str | os.PathLike[str], user: User, scope: 
     if not _has_view(db_path, "mart.staff_person"):
         return pd.DataFrame(columns=["years", "people"])
     return read.frame(db_path, "plan/retirement_age", **_scope(scope))
+
+
+# the planning queries run through the pages' cache too (ui.data); the person-level ones take the director's
+# own institution (training_plan, mentoring), the others are counts
+QUERIES.update(
+    {
+        f.__name__: f
+        for f in (
+            training_plan,
+            attestation_plan,
+            needs_summary,
+            mentoring,
+            age_service_structure,
+            retirement_age_forecast,
+        )
+    }
+)

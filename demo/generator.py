@@ -50,6 +50,7 @@ from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
+from demo import planning
 from demo import tables as data_files
 from etl import contract as c
 from etl.templates import DATE_FORMAT, choice_label, save_reproducibly
@@ -1531,9 +1532,17 @@ def generate(scale: str, out_dir: Path, seed: int = 42, fmt: str = "csv") -> lis
     staff_counts = np.bincount(slots.inst[pedagogical], minlength=len(inst)).astype(float)
     ict = _ict(rng_ict, inst, np.maximum(staff_counts, 1), years)
     innovation = _innovation(rng_inno, inst, staff, years)
+    # the needs survey and the mentors from a stream of their own (demo/planning.py), so the other files stay
+    # as they were for a seed; the survey is of the staff as they are, before the planted errors
+    rng_planning = planning.planning_rng(seed, SCALES.index(scale))
+    needs = planning.needs_survey(rng_planning, staff[-1])
     if scale == "city":
         staff[-1] = _plant_staff_errors(rng_plant, staff[-1], years[-1])
         ict[-1] = _plant_ict_error(rng_plant, ict[-1], inst)
+    staff = [
+        planning.add_mentors(rng_planning, table, _reporting_day(year))
+        for table, year in zip(staff, years, strict=True)
+    ]
 
     place = {"city": CITY_MUNICIPALITY, "region": REGION_RU, "country": "Российская Федерация"}[scale]
     files: list[tuple[str, int | None, dict[str, Arr]]] = [
@@ -1541,10 +1550,11 @@ def generate(scale: str, out_dir: Path, seed: int = 42, fmt: str = "csv") -> lis
     ]
     for name, tables in (("staff", staff), ("ict", ict), ("innovation", innovation)):
         files += [(name, year, table) for year, table in zip(years, tables, strict=True)]
+    files.append(("staff_needs", years[-1], needs))
     paths = []
     for name, year, table in files:
         dataset = c.DATASETS[name]
-        style = CITY_STYLES[(name, year or 0)] if scale == "city" else BULK_STYLE
+        style = CITY_STYLES.get((name, year or 0), Style()) if scale == "city" else BULK_STYLE
         rows = len(table[dataset.columns[0].name])
         stem = name if year is None else f"{name}_{year}-{year + 1}"
         if fmt == "xlsx" and rows <= XLSX_MAX_ROWS:

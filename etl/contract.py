@@ -186,6 +186,9 @@ STAFF = Dataset(
         Column("ped_experience_years", "Педагогический стаж, лет", NUMBER, required=True),
         Column("total_experience_years", "Общий стаж, лет", NUMBER),
         Column("subject", "Предмет", TEXT),
+        # the person's mentor (наставник): a pedagogical worker of the same institution and period; a row
+        # whose mentor is not one loads all the same, and dq.warnings reports it (rule mentor_unknown)
+        Column("mentor_staff_id", "Табельный номер наставника", TEXT),
     ),
 )
 
@@ -341,11 +344,59 @@ OLYMPIAD = Dataset(
 
 RESULT_DATASETS = ("exam_results", "vpr_results", "olympiad")
 
+# ------------------------------------------------------------------------------------------ staff needs
+# professional needs of the survey (мониторинг профессиональных потребностей), data contract dataset 8
+NEEDS: dict[str, tuple[str, ...]] = {
+    "fgos": ("обновлённые ФГОС и ФОП", "обновленные ФГОС и ФОП", "ФГОС"),
+    "functional_literacy": ("функциональная грамотность",),
+    "digital": ("цифровые образовательные технологии", "цифровые технологии"),
+    "inclusive": ("обучение детей с ОВЗ, инклюзивное образование", "инклюзивное образование", "ОВЗ"),
+    "upbringing": ("воспитательная работа",),
+    "gia_preparation": ("подготовка обучающихся к ГИА", "подготовка к ГИА"),
+    "subject_content": ("предметное содержание",),
+    "assessment": ("оценивание образовательных результатов",),
+    "psychology": ("психолого-педагогические компетенции",),
+    "gifted": ("работа с одарёнными детьми", "работа с одаренными детьми"),
+    "management": ("управление образовательной организацией",),
+    "other": ("другое",),
+}
+NEED_FORMS: dict[str, tuple[str, ...]] = {
+    "course": ("курсы повышения квалификации", "КПК", "курсы"),
+    "seminar": ("семинар, вебинар", "семинар", "вебинар"),
+    "mentoring": ("наставничество",),
+    "self_study": ("самообразование",),
+    "internship": ("стажировка",),
+}
+
+STAFF_NEEDS = Dataset(
+    name="staff_needs",
+    title_ru="Профессиональные потребности педагогических работников",
+    key=("period", "inst_id", "staff_id", "need"),
+    # like staff: a survey file replaces the institution's whole survey of the period
+    columns=(
+        Column("period", "Учебный год", PERIOD, required=True),
+        Column("inst_id", "Код организации", TEXT, required=True),
+        Column("staff_id", "Табельный номер", TEXT, required=True),
+        Column("need", "Профессиональная потребность", ENUM, required=True, labels=NEEDS),
+        Column("form", "Предпочтительная форма", ENUM, labels=NEED_FORMS),
+    ),
+)
+
 DATASETS: dict[str, Dataset] = {
-    d.name: d for d in (INSTITUTIONS, STAFF, ICT, INNOVATION, EXAM_RESULTS, VPR_RESULTS, OLYMPIAD)
+    d.name: d
+    for d in (INSTITUTIONS, STAFF, ICT, INNOVATION, EXAM_RESULTS, VPR_RESULTS, OLYMPIAD, STAFF_NEEDS)
 }
 # the order a folder is loaded in: the registry first, so that new institutions are known
-LOAD_ORDER = ("institutions", "staff", "ict", "innovation", "exam_results", "vpr_results", "olympiad")
+LOAD_ORDER = (
+    "institutions",
+    "staff",
+    "ict",
+    "innovation",
+    "exam_results",
+    "vpr_results",
+    "olympiad",
+    "staff_needs",
+)
 
 
 def label_ru(labels: dict[str, tuple[str, ...]], code: str) -> str:

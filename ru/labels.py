@@ -16,12 +16,14 @@ DATASET_NAMES = {
     "exam_results": "ГИА",
     "vpr_results": "ВПР",
     "olympiad": "Олимпиада",
+    "staff_needs": "Потребности",
 }
 # a dataset in the tables of a document (the passport)
 DATASET_DOCUMENT_NAMES = {
     **DATASET_NAMES,
     "staff": "Педагогические работники",
     "innovation": "Инновационная деятельность",
+    "staff_needs": "Профессиональные потребности педагогов",
 }
 # the outcome of loading one file (dq.load_log.status)
 LOAD_STATUS_NAMES = {

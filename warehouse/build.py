@@ -24,7 +24,7 @@ MODELS_DIR = Path(__file__).resolve().parent / "models"
 STAGING_SCHEMA = "staging"
 
 # the dq.warnings rules this build computes; other rows of dq.warnings (if any) belong to the loader
-WARNING_RULES = ("yoy_change", "outlier_mad", "missing_submission")
+WARNING_RULES = ("yoy_change", "outlier_mad", "missing_submission", "mentor_unknown")
 
 
 @dataclass(frozen=True)

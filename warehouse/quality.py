@@ -38,7 +38,7 @@ REQUIRED_DATASETS = ("staff", "ict")
 STATUSES = ("complete", "partial", "quarantined", "missing")
 SUBMITTED = ("complete", "partial")
 # the dq.warnings rules of warehouse/models/dq/warnings.sql, in the order the page lists them
-WARNING_RULES = ("missing_submission", "yoy_change", "outlier_mad")
+WARNING_RULES = ("missing_submission", "yoy_change", "outlier_mad", "mentor_unknown")
 # warnings that lower the score; a missing submission already costs the whole dataset's points
 SCORED_WARNING_RULES = ("yoy_change", "outlier_mad")
 WARNING_PENALTY = 10.0

@@ -418,3 +418,80 @@ QUERIES = {
         innovation_activity,
     )
 }
+
+
+# ----------------------------------------------------------------------------------------- planning
+def training_plan(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.DataFrame:
+    """The training plan of the planning year [D, D + 1 year) (indicators.md, «Planning»): every person of P
+    due, overdue first (in D's month, `overdue` true), then by the month they fall due, with their named needs.
+
+    Person-level data: a director sees only their own institution, whatever the scope says.
+    Columns: inst_id, short_name, staff_id, full_name, position, last_training_date, training_due_date,
+    overdue, due_month, needs (a list of need codes).
+    """
+    columns = [
+        "inst_id", "short_name", "staff_id", "full_name", "position", "last_training_date",
+        "training_due_date", "overdue", "due_month", "needs",
+    ]  # fmt: skip
+    if not _has_view(db_path, "mart.staff_person"):
+        return pd.DataFrame(columns=columns)
+    return read.frame(db_path, "plan/training_plan", **_scope(scope), own=user.person_scope)
+
+
+def attestation_plan(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.DataFrame:
+    """The five-year attestation plan by institution: people whose highest or first category ends in each
+    planning year k = 0 … 4 from D (`year_index`, `year_start`), and the lapsed ones (`year_index` -1).
+    Counts only. Columns: inst_id, short_name, year_index, year_start, people."""
+    if not _has_view(db_path, "mart.staff_person"):
+        return pd.DataFrame(columns=["inst_id", "short_name", "year_index", "year_start", "people"])
+    return read.frame(db_path, "plan/attestation_plan", **_scope(scope))
+
+
+def needs_summary(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.DataFrame:
+    """People of P per named need and preferred form (form NULL = not given). Counts only.
+    Columns: need, form, people."""
+    if not _has_view(db_path, "mart.staff_person"):
+        return pd.DataFrame(columns=["need", "form", "people"])
+    return read.frame(db_path, "plan/needs_summary", **_scope(scope))
+
+
+def mentoring(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.DataFrame:
+    """Young specialists with their mentor (when the mentor counts), those without one first.
+    Person-level data: a director sees only their own institution. Columns: inst_id, short_name, staff_id,
+    full_name, position, has_mentor, mentor_staff_id, mentor_full_name."""
+    columns = ["inst_id", "short_name", "staff_id", "full_name", "position", "has_mentor"]
+    if not _has_view(db_path, "mart.staff_person"):
+        return pd.DataFrame(columns=[*columns, "mentor_staff_id", "mentor_full_name"])
+    return read.frame(db_path, "plan/mentoring", **_scope(scope), own=user.person_scope)
+
+
+def age_service_structure(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.DataFrame:
+    """P by ОО-1 age band, service band and gender. Counts only. Columns: age_band, oo1_experience_band,
+    gender, people."""
+    if not _has_view(db_path, "mart.staff_person"):
+        return pd.DataFrame(columns=["age_band", "oo1_experience_band", "gender", "people"])
+    return read.frame(db_path, "plan/age_service", **_scope(scope))
+
+
+def retirement_age_forecast(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.DataFrame:
+    """How many people of P will be 60 or older within 1, 3 and 5 years of D. Columns: years, people."""
+    if not _has_view(db_path, "mart.staff_person"):
+        return pd.DataFrame(columns=["years", "people"])
+    return read.frame(db_path, "plan/retirement_age", **_scope(scope))
+
+
+# the planning queries run through the pages' cache too (ui.data); the person-level ones take the director's
+# own institution (training_plan, mentoring), the others are counts
+QUERIES.update(
+    {
+        f.__name__: f
+        for f in (
+            training_plan,
+            attestation_plan,
+            needs_summary,
+            mentoring,
+            age_service_structure,
+            retirement_age_forecast,
+        )
+    }
+)

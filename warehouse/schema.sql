@@ -49,8 +49,13 @@ CREATE TABLE IF NOT EXISTS core.staff (
     ped_experience_years DOUBLE NOT NULL,
     total_experience_years DOUBLE,
     subject VARCHAR,
-    batch_id VARCHAR
+    batch_id VARCHAR,
+    -- the person's mentor (staff_id of a pedagogical worker of the same institution and period); an
+    -- unknown mentor is kept as given and reported in dq.warnings (rule mentor_unknown)
+    mentor_staff_id VARCHAR
 );
+-- a warehouse built before the column existed gains it (empty): no reload needed
+ALTER TABLE core.staff ADD COLUMN IF NOT EXISTS mentor_staff_id VARCHAR;
 
 CREATE TABLE IF NOT EXISTS core.ict (
     period VARCHAR NOT NULL,
@@ -122,6 +127,17 @@ CREATE TABLE IF NOT EXISTS core.olympiad (
     participant_id VARCHAR NOT NULL,
     score DOUBLE,
     status VARCHAR NOT NULL,  -- participant / prize_winner / winner
+    batch_id VARCHAR
+);
+
+-- the needs survey (dataset 8): one row per person per need; a staff_id without a staff row of the same
+-- institution and period is kept (the staff file may come later) and counts in no indicator until it has one
+CREATE TABLE IF NOT EXISTS core.staff_needs (
+    period VARCHAR NOT NULL,
+    inst_id VARCHAR NOT NULL,
+    staff_id VARCHAR NOT NULL,
+    need VARCHAR NOT NULL,  -- fgos / functional_literacy / … / other
+    form VARCHAR,  -- course / seminar / mentoring / self_study / internship
     batch_id VARCHAR
 );
 

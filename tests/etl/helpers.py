@@ -57,6 +57,7 @@ INSTITUTIONS_HEADER = headers_ru("institutions")
 STAFF_HEADER = headers_ru("staff")
 ICT_HEADER = headers_ru("ict")
 INNOVATION_HEADER = headers_ru("innovation")
+NEEDS_HEADER = headers_ru("staff_needs")
 
 
 def institution_row(
@@ -80,6 +81,7 @@ def staff_row(
     ped: object = "20",
     total: object = "22",
     name: str = "Иванова Мария Петровна",
+    mentor: str = "",
 ) -> list[object]:
     return [
         period,
@@ -100,6 +102,7 @@ def staff_row(
         ped,
         total,
         "Математика",
+        mentor,
     ]
 
 

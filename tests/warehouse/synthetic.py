@@ -47,7 +47,8 @@ SELECT
     floor(random() * 40),
     NULL,
     NULL,
-    'B-staff-' || p.period
+    'B-staff-' || p.period,
+    NULL AS mentor_staff_id
 FROM range($institutions * $staff_per_inst) AS t (s)
 CROSS JOIN (SELECT unnest($periods) AS period) AS p
 CROSS JOIN LATERAL (

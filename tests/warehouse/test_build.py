@@ -63,7 +63,7 @@ def test_rebuild_is_idempotent(tmp_path: Path) -> None:
     build_marts(con)
     assert con.execute("SELECT * FROM mart.indicator_values ORDER BY ALL").fetchall() == snapshot
     assert con.execute("SELECT * FROM dq.warnings ORDER BY ALL").fetchall() == warnings
-    assert con.execute("SELECT count(*) FROM mart.indicator_catalog").fetchone() == (55,)
+    assert con.execute("SELECT count(*) FROM mart.indicator_catalog").fetchone() == (57,)
 
 
 def test_build_inside_a_rolled_back_transaction_leaves_nothing(tmp_path: Path) -> None:
@@ -160,7 +160,8 @@ def test_region_scale_invariants(tmp_path: Path) -> None:
         FROM mart.indicator_values WHERE level = 'institution'
         """
     ).fetchone()
-    assert counts == (5, 1000, 35)
+    # no needs survey at region scale here: STAFF_NEEDS_SURVEYED is not published
+    assert counts == (5, 1000, 36)
     # 20 institutions never send ict rows (inst i % 50 = 7)
     missing = con.execute("SELECT count(*) FROM dq.warnings WHERE rule = 'missing_submission'").fetchone()
     assert missing == (20,)

@@ -12,6 +12,7 @@ SPEC_CODES = {
         "STAFF_CAT_ANY", "STAFF_TRAINED_3Y", "STAFF_ICT_TRAINED", "STAFF_UNDER_35", "STAFF_55_PLUS",
         "STAFF_MEAN_AGE", "STAFF_EXP_UNDER_5", "STAFF_EXP_OVER_30", "STAFF_YOUNG_SPECIALISTS",
         "STAFF_STUDENTS_PER_PED", "STAFF_ATTESTATION_DUE", "STAFF_TRAINING_DUE", "STAFF_CATEGORY_LAPSED",
+        "STAFF_NEEDS_SURVEYED", "STAFF_YOUNG_WITH_MENTOR",
     ],
     "ict": [
         "ICT_PC_LEARNING_PER_100", "ICT_PC_LEARNING_INTERNET_PER_100", "ICT_PC_INTERNET_SHARE",
@@ -34,7 +35,7 @@ SPEC_CODES = {
 
 def test_codes_and_order_follow_the_spec() -> None:
     catalog = load_catalog()
-    assert len(catalog) == 55
+    assert len(catalog) == 57
     assert [i.code for i in catalog] == [c for area in ALL_AREAS for c in SPEC_CODES[area]]
     assert all(i.area == area for area in ALL_AREAS for i in catalog if i.code in SPEC_CODES[area])
 
@@ -48,9 +49,8 @@ def test_units_kinds_and_targets() -> None:
     assert indicator("ICT_PC_LEARNING_PER_100").scale == 100.0
     counts = {i.code for i in load_catalog() if i.kind == "count"}
     assert counts == {
-        "STAFF_COUNT", "STAFF_YOUNG_SPECIALISTS", "STAFF_ATTESTATION_DUE", "STAFF_TRAINING_DUE",
-        "STAFF_CATEGORY_LAPSED", "INNO_SITES",
-        "INNO_PROJECTS", "INNO_EVENTS", "INNO_STAFF_CONTEST_WINNERS", "INNO_PUBLICATIONS",
+        "STAFF_COUNT", "STAFF_YOUNG_SPECIALISTS", "STAFF_ATTESTATION_DUE", "STAFF_TRAINING_DUE", "INNO_SITES",
+        "STAFF_CATEGORY_LAPSED", "INNO_PROJECTS", "INNO_EVENTS", "INNO_STAFF_CONTEST_WINNERS", "INNO_PUBLICATIONS",
         "EGE_PARTICIPANTS", "EGE_100", "GIA9_PARTICIPANTS", "VPR_PARTICIPANTS", "OLY_MUNICIPAL_PARTICIPANTS",
         "OLY_MUNICIPAL_WINNERS", "OLY_REGIONAL_PARTICIPANTS",
     }  # fmt: skip

@@ -59,6 +59,8 @@ S1_EXPECTED: dict[str, tuple[float, float | None, float]] = {
     # a: highest of 2019-05-15, derived validity 2024-05-15 < D -> lapsed; c's first ends exactly on D (still
     # valid, not lapsed); d and e are indefinite, g has an explicit later term; the external j does not count
     "STAFF_CATEGORY_LAPSED": (1, None, 1),
+    # the one young specialist (b) has no mentor (mentoring: tests/warehouse/test_planning.py)
+    "STAFF_YOUNG_WITH_MENTOR": (0, 1, 0.0),
     # 30 learning PCs / 400 × 100
     "ICT_PC_LEARNING_PER_100": (30, 400, 7.5),
     # 25 / 400 × 100
@@ -92,9 +94,12 @@ S1_EXPECTED: dict[str, tuple[float, float | None, float]] = {
 
 
 def test_s1_covers_the_whole_catalogue() -> None:
-    # the results area is tested on its own data (test_results.py); S1 sent no results
-    assert set(S1_EXPECTED) == {i.code for i in load_catalog() if i.area != "results"}
-    assert len(S1_EXPECTED) == 35
+    # the results area is tested on its own data (test_results.py), and the needs survey in test_planning.py;
+    # S1 sent neither
+    assert set(S1_EXPECTED) == {
+        i.code for i in load_catalog() if i.area != "results" and i.code != "STAFF_NEEDS_SURVEYED"
+    }
+    assert len(S1_EXPECTED) == 36
 
 
 @pytest.mark.parametrize("code", sorted(S1_EXPECTED))
@@ -214,7 +219,8 @@ def published_codes(con: duckdb.DuckDBPyConnection, inst_id: str) -> set[str]:
 
 
 def test_publication_rules(main_warehouse: duckdb.DuckDBPyConnection) -> None:
-    catalog = {i.code: i for i in load_catalog() if i.area != "results"}  # none of them sent results
+    # none of them sent results or a needs survey
+    catalog = {i.code: i for i in load_catalog() if i.area != "results" and i.code != "STAFF_NEEDS_SURVEYED"}
     staff_codes = {c for c, i in catalog.items() if i.area == "staff"}
     ict_codes = {c for c, i in catalog.items() if i.area == "ict"}
     innovation_counts = {"INNO_SITES", "INNO_PROJECTS", "INNO_EVENTS", "INNO_PUBLICATIONS"}
@@ -381,7 +387,10 @@ def test_every_catalogue_indicator_is_published(main_warehouse: duckdb.DuckDBPyC
         ).fetchall()
     }
     # the main warehouse has no results (tests/warehouse/test_results.py has); their rows have subjects
-    assert codes == {i.code for i in load_catalog() if i.area != "results"}
+    # nor a needs survey (STAFF_NEEDS_SURVEYED is published only with one: tests/warehouse/test_planning.py)
+    assert codes == {
+        i.code for i in load_catalog() if i.area != "results" and i.code != "STAFF_NEEDS_SURVEYED"
+    }
     assert main_warehouse.execute(
         "SELECT count(*) FROM mart.indicator_values WHERE subject IS NOT NULL OR grade IS NOT NULL"
     ).fetchone() == (0,)

@@ -6,6 +6,8 @@
 --                       period: |0.6745 · (x − median) / MAD| > `outlier_z` (3.5); the catalogue marks
 --                       which ratios are checked (outlier_check); skipped when MAD = 0
 --   missing_submission  an institution of the registry has no staff or no ict rows for the latest period
+--   mentor_unknown      a staff row names a mentor (mentor_staff_id) who is not a pedagogical worker of the
+--                       same institution and period: the row is loaded, the mentor does not count
 WITH settings AS (
     SELECT * FROM staging.stg_settings
 ),
@@ -193,9 +195,41 @@ missing_warnings AS (
        AND batches.inst_id = expected.inst_id
 ),
 
+-- (d) mentors who are not pedagogical workers of the same institution and period ----------------------
+pedagogical AS (
+    SELECT period, inst_id, staff_id FROM staging.stg_staff_person
+),
+
+mentor_warnings AS (
+    SELECT
+        'staff' AS dataset,
+        staff.period,
+        staff.inst_id,
+        'mentor_unknown' AS rule,
+        'У работника с табельным номером ' || staff.staff_id || ' указан наставник с табельным номером '
+            || staff.mentor_staff_id || CASE
+                WHEN staff.mentor_staff_id = staff.staff_id THEN ' — это он сам'
+                ELSE ', которого нет среди педагогических работников организации за '
+                    || staff.period || ' учебный год'
+            END || ': наставник не учтён' AS message_ru
+    FROM core.staff AS staff
+    LEFT JOIN pedagogical AS mentors
+        ON mentors.period = staff.period
+       AND mentors.inst_id = staff.inst_id
+       AND mentors.staff_id = staff.mentor_staff_id
+       AND mentors.staff_id <> staff.staff_id
+    WHERE staff.mentor_staff_id IS NOT NULL AND mentors.staff_id IS NULL
+),
+
 final AS (
     SELECT batches.batch_id, w.period, w.dataset, w.inst_id, w.rule, w.message_ru
-    FROM (SELECT * FROM yoy_warnings UNION ALL SELECT * FROM outlier_warnings) AS w
+    FROM (
+        SELECT * FROM yoy_warnings
+        UNION ALL
+        SELECT * FROM outlier_warnings
+        UNION ALL
+        SELECT * FROM mentor_warnings
+    ) AS w
     LEFT JOIN batches
         ON batches.dataset = w.dataset AND batches.period = w.period AND batches.inst_id = w.inst_id
     UNION ALL

@@ -41,7 +41,9 @@ staff_by_institution AS (
         count_if(is_young_specialist) AS young_specialists,
         count_if(attestation_due) AS attestation_due,
         count_if(category_lapsed) AS category_lapsed,
-        count_if(training_due) AS training_due
+        count_if(training_due) AS training_due,
+        count_if(young_with_mentor) AS young_with_mentor,
+        count_if(needs_surveyed) AS needs_surveyed
     FROM persons
     GROUP BY period, inst_id
 ),
@@ -66,7 +68,9 @@ staff_counts AS (
         CAST(coalesce(s.young_specialists, 0) AS DOUBLE) AS young_specialists,
         CAST(coalesce(s.attestation_due, 0) AS DOUBLE) AS attestation_due,
         CAST(coalesce(s.category_lapsed, 0) AS DOUBLE) AS category_lapsed,
-        CAST(coalesce(s.training_due, 0) AS DOUBLE) AS training_due
+        CAST(coalesce(s.training_due, 0) AS DOUBLE) AS training_due,
+        CAST(coalesce(s.young_with_mentor, 0) AS DOUBLE) AS young_with_mentor,
+        CAST(coalesce(s.needs_surveyed, 0) AS DOUBLE) AS needs_surveyed
     FROM staff_submissions
     LEFT JOIN staff_by_institution AS s
         ON s.period = staff_submissions.period AND s.inst_id = staff_submissions.inst_id
@@ -162,6 +166,11 @@ staff_values AS (
                 'denominator': NULL::DOUBLE
             },
             {'indicator_code': 'STAFF_TRAINING_DUE', 'numerator': training_due, 'denominator': NULL::DOUBLE},
+            {
+                'indicator_code': 'STAFF_YOUNG_WITH_MENTOR',
+                'numerator': young_with_mentor,
+                'denominator': young_specialists
+            },
             -- per teacher: needs staff rows for the denominator
             {
                 'indicator_code': 'INNO_STAFF_CONTEST_PER_100',
@@ -185,6 +194,21 @@ staff_and_ict_values AS (
         1.0 AS weight
     FROM staff_counts
     INNER JOIN ict ON ict.period = staff_counts.period AND ict.inst_id = staff_counts.inst_id
+),
+
+needs_values AS (
+    -- the survey's share is published only for institutions whose survey (staff_needs rows) is in the
+    -- warehouse for the period, and that sent staff rows (P is its denominator)
+    SELECT
+        staff_counts.period,
+        staff_counts.inst_id,
+        'STAFF_NEEDS_SURVEYED' AS indicator_code,
+        staff_counts.needs_surveyed AS numerator,
+        staff_counts.ped AS denominator,
+        1.0 AS weight
+    FROM staff_counts
+    SEMI JOIN core.staff_needs AS needs
+        ON needs.period = staff_counts.period AND needs.inst_id = staff_counts.inst_id
 ),
 
 ict_values AS (
@@ -295,6 +319,8 @@ final AS (
     SELECT period, inst_id, indicator_code, numerator, denominator, weight FROM staff_values
     UNION ALL
     SELECT period, inst_id, indicator_code, numerator, denominator, weight FROM staff_and_ict_values
+    UNION ALL
+    SELECT period, inst_id, indicator_code, numerator, denominator, weight FROM needs_values
     UNION ALL
     SELECT period, inst_id, indicator_code, numerator, denominator, weight FROM ict_values
     UNION ALL

@@ -22,9 +22,30 @@ pedagogical AS (
       AND employment IN ('main', 'internal')
 ),
 
+mentored AS (
+    -- a mentor counts only when the mentor_staff_id is a person of P of the same institution and period
+    -- (a mentor in another institution, or an administrative or external one, does not); dq.warnings names
+    -- the rest (rule mentor_unknown). A person is not their own mentor.
+    SELECT mentees.period, mentees.inst_id, mentees.staff_id
+    FROM pedagogical AS mentees
+    INNER JOIN pedagogical AS mentors
+        ON mentors.period = mentees.period
+       AND mentors.inst_id = mentees.inst_id
+       AND mentors.staff_id = mentees.mentor_staff_id
+    WHERE mentors.staff_id <> mentees.staff_id
+),
+
+surveyed AS (
+    -- people who named at least one need in the survey of the same institution and period; a needs row of
+    -- a staff_id without a staff row matches nobody here, so it counts in no indicator
+    SELECT DISTINCT period, inst_id, staff_id FROM core.staff_needs
+),
+
 dated AS (
     SELECT
         pedagogical.*,
+        mentored.staff_id IS NOT NULL AS has_mentor,
+        surveyed.staff_id IS NOT NULL AS needs_surveyed,
         periods.reporting_date,
         periods.training_window_start,
         periods.next_year_end,
@@ -52,6 +73,14 @@ dated AS (
         END AS category_at_date
     FROM pedagogical
     INNER JOIN periods ON periods.period = pedagogical.period
+    LEFT JOIN mentored
+        ON mentored.period = pedagogical.period
+       AND mentored.inst_id = pedagogical.inst_id
+       AND mentored.staff_id = pedagogical.staff_id
+    LEFT JOIN surveyed
+        ON surveyed.period = pedagogical.period
+       AND surveyed.inst_id = pedagogical.inst_id
+       AND surveyed.staff_id = pedagogical.staff_id
 ),
 
 final AS (
@@ -80,6 +109,7 @@ final AS (
         dated.ped_experience_years,
         dated.total_experience_years,
         dated.subject,
+        dated.mentor_staff_id,
         dated.batch_id,
         dated.education_level = 'higher' AS has_higher_edu,
         dated.education_level = 'higher' AND dated.pedagogical_education AS has_higher_ped_edu,
@@ -99,6 +129,12 @@ final AS (
         dated.ped_experience_years > 30 AS exp_over_30,
         dated.age < settings.young_specialist_max_age
             AND dated.ped_experience_years < settings.young_specialist_max_experience AS is_young_specialist,
+        -- mentoring and the needs survey (STAFF_YOUNG_WITH_MENTOR, STAFF_NEEDS_SURVEYED)
+        dated.has_mentor,
+        dated.age < settings.young_specialist_max_age
+            AND dated.ped_experience_years < settings.young_specialist_max_experience
+            AND dated.has_mentor AS young_with_mentor,
+        dated.needs_surveyed,
         -- attestation planning: a highest or first category whose validity ends in [D, D + 1 year)
         coalesce(
             dated.category IN ('highest', 'first')
@@ -148,7 +184,17 @@ final AS (
             WHEN dated.ped_experience_years < 20 THEN '10-20'
             WHEN dated.ped_experience_years <= 30 THEN '20-30'
             ELSE '>30'
-        END AS experience_band
+        END AS experience_band,
+        -- the pedagogical-service bands of the federal form ОО-1, each including its lower bound (the age
+        -- bands of ОО-1 are age_band above: under 25, 25–29 … 60–64, 65 and over)
+        CASE
+            WHEN dated.ped_experience_years < 3 THEN '<3'
+            WHEN dated.ped_experience_years < 5 THEN '3-5'
+            WHEN dated.ped_experience_years < 10 THEN '5-10'
+            WHEN dated.ped_experience_years < 15 THEN '10-15'
+            WHEN dated.ped_experience_years < 20 THEN '15-20'
+            ELSE '20+'
+        END AS oo1_experience_band
     FROM dated
     CROSS JOIN settings
 )

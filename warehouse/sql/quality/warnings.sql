@@ -15,5 +15,5 @@ final AS (
 )
 
 SELECT * FROM final
-ORDER BY CASE rule WHEN 'missing_submission' THEN 1 WHEN 'yoy_change' THEN 2 WHEN 'outlier_mad' THEN 3 ELSE 4 END,
+ORDER BY CASE rule WHEN 'missing_submission' THEN 1 WHEN 'yoy_change' THEN 2 WHEN 'outlier_mad' THEN 3 WHEN 'mentor_unknown' THEN 4 ELSE 5 END,
          short_name, inst_id, dataset, message_ru

@@ -192,6 +192,73 @@ class Table:
     dates: list[str] = field(default_factory=list)
     help: dict[str, str] = field(default_factory=dict)
     missing: int = 0  # cells shown as «—»
+    labels: dict[str, str] = field(default_factory=dict)  # column → its short title on screen (full in help)
+    decimals: dict[str, int] = field(default_factory=dict)  # column → decimals of every number in it
+    pinned: list[str] = field(default_factory=list)  # columns that stay in view when the table scrolls
+    total: pd.DataFrame | None = None  # the scope's row, shown above the table and kept out of its sort
+
+    def column_decimals(self, col: str) -> int:
+        """One format per column: the column's own decimals, else those its unit and values call for."""
+        if col in self.decimals:
+            return self.decimals[col]
+        values = self.frame[col] if self.total is None else pd.concat([self.total[col], self.frame[col]])
+        return column_decimals(values, self.units.get(col, ""))
+
+    def export_frame(self) -> pd.DataFrame:
+        """The rows of the Excel file: the total first, then the table."""
+        if self.total is None or self.total.empty:
+            return self.frame
+        return pd.concat([self.total, self.frame], ignore_index=True)
+
+
+def column_decimals(values: pd.Series, unit: str | None) -> int:
+    """Decimals for a whole column: none for counts whose values are all whole, one for shares, averages
+    and any column with a fraction in it (so that «70,0» stands beside «89,5», never «70»)."""
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    if unit != "%" and (numbers.empty or bool(((numbers - numbers.round()).abs() < 1e-9).all())):
+        return 0 if unit in ("чел.", "ед.") or numbers.empty else 1
+    return 1
+
+
+# long words of indicator names and their short forms for a column title (the full name is in its help)
+_SHORTER = (
+    ("Численность педагогических работников", "Педагогов"),
+    ("Численность педагогов", "Педагогов"),
+    ("педагогических работников", "педагогов"),
+    ("Численность обучающихся в расчёте на одного педагогического работника", "Обучающихся на педагога"),
+    ("Численность молодых специалистов", "Молодых специалистов"),
+    ("квалификационной категорией", "категорией"),
+    ("повышение квалификации", "КПК"),
+    (", используемых в учебных целях,", " (учебных)"),
+    (", используемых в учебных целях", " (учебных)"),
+    ("в расчёте на 100", "на 100"),
+    ("на 100 обучающихся", "на 100 обуч."),
+    ("на 100 педагогов", "на 100 пед."),
+    ("и имеющих доступ к Интернету", "с Интернетом"),
+    ("имеющих доступ к Интернету", "с Интернетом"),
+    ("муниципальный уровень и выше", "от муницип. уровня"),
+    ("Доля ", ""),
+    ("Число ", ""),
+)
+SHORT_TITLE = 34  # characters of a column title; longer ones end at a word with «…»
+
+
+def short_title(info: dict[str, Any]) -> str:
+    """A column title that fits a narrow column: the indicator's name in short words, cut at a word
+    boundary (never mid-word), with its unit."""
+    name = str(info["name_ru"])
+    name = name.split(" (")[0] if len(name) > SHORT_TITLE else name
+    for long, short in _SHORTER:
+        name = name.replace(long, short)
+    name = name[:1].upper() + name[1:]
+    if len(name) > SHORT_TITLE:
+        words = name[: SHORT_TITLE + 1].rsplit(" ", 1)[0].split()
+        while len(words) > 1 and len(words[-1].strip(",;:")) <= 2:  # no «олимпиад и…»
+            words.pop()
+        name = " ".join(words).rstrip(",;:") + "…"
+    unit = info.get("unit") or ""
+    unit_text = "баллы" if unit.startswith("балл") else unit
+    return f"{name}, {unit_text}" if unit_text else name
 
 
 def indicator_table(
@@ -204,7 +271,8 @@ def indicator_table(
     total_label: str = "",
 ) -> Table:
     """Rows of institutions (by="institution": long has inst_id, short_name, inst_type, municipality) or
-    municipalities (by="municipality"), one column per indicator, with the scope's total row first."""
+    municipalities (by="municipality"), one column per indicator; the scope's total is a row of its own
+    (`Table.total`), shown above the table and out of its sort."""
     if by == "institution":
         keys = ["inst_id", "short_name", "inst_type", "municipality"]
         first = {
@@ -229,8 +297,9 @@ def indicator_table(
         if code not in frame.columns:
             frame[code] = float("nan")
     frame = frame[keys + list(codes)]
+    total_frame = None
     if total is not None:
-        row: dict[str, Any] = {k: None for k in keys}
+        row: dict[str, Any] = {k: "" for k in keys}
         row[keys[1] if by == "institution" else keys[0]] = total_label
         for code in codes:
             part = total[total["indicator_code"] == code]
@@ -239,24 +308,42 @@ def indicator_table(
                 if not part.empty and not fmt.is_missing(part.iloc[0]["value"])
                 else float("nan")
             )
-        frame = pd.concat([pd.DataFrame([row]), frame], ignore_index=True)
+        total_frame = pd.DataFrame([row], columns=keys + list(codes))
     if by == "institution":
         frame["inst_type"] = frame["inst_type"].map(lambda c: messages.inst_type_label(c) if c else "")
         frame = frame.drop(columns=["inst_id"])
+        if total_frame is not None:
+            total_frame = total_frame.drop(columns=["inst_id"])
     rename = dict(first)
     units: dict[str, str] = {}
     helps: dict[str, str] = {}
+    labels: dict[str, str] = {}
     for code in codes:
         info = catalog.info(code)
         head = header(info)
         rename[code] = head
         units[head] = str(info.get("unit") or "")
         helps[head] = help_text(info)
+        labels[head] = short_title(info)
     frame = frame.rename(columns=rename)
     for head in units:
         frame[head] = pd.to_numeric(frame[head], errors="coerce").astype("float64")
+    if total_frame is not None:
+        total_frame = total_frame.rename(columns=rename)
+        for head in units:
+            total_frame[head] = pd.to_numeric(total_frame[head], errors="coerce").astype("float64")
     missing = int(frame[list(units)].isna().sum().sum()) if units else 0
-    return Table(frame=frame, units=units, help=helps, missing=missing)
+    tbl = Table(
+        frame=frame,
+        units=units,
+        help=helps,
+        missing=missing,
+        labels=labels,
+        pinned=[first[keys[1] if by == "institution" else keys[0]]],
+        total=total_frame,
+    )
+    tbl.decimals = {head: tbl.column_decimals(head) for head in units}
+    return tbl
 
 
 def values_for_chart(long: pd.DataFrame, code: str, *, by: str) -> tuple[pd.DataFrame, list[str]]:
@@ -497,7 +584,7 @@ def activity_ranking(activity: pd.DataFrame, *, by: str) -> Table:
         "На 100 обучающихся, ед.": "ед.",
     }
     missing = int(frame[list(units)].isna().sum().sum())
-    return Table(frame=frame, units=units, missing=missing)
+    return Table(frame=frame, units=units, missing=missing, pinned=[first["label"]])
 
 
 # ----------------------------------------------------------------------------------------- catalogue page

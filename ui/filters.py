@@ -222,6 +222,7 @@ def _select(
         options,
         key=widget_key,
         format_func=lambda code: labels.get(code, code),
+        placeholder="Выберите…",
         on_change=_on_change,
         args=(param, widget_key, membership),
     )

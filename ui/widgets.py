@@ -12,13 +12,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ru import fmt
-from ui import messages
+from ui import messages, plotly_ru
 from ui.data import Context, context, require_router
 from ui.views import charts, export, safe
 from ui.views.quality import Badge
 from ui.views.tables import Kpi, Table
 
-PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# the toolbar in Russian (ui.plotly_ru); selection tools removed: a dashboard chart selects nothing
+PLOTLY_CONFIG = plotly_ru.config(displaylogo=False, modeBarButtonsToRemove=["lasso2d", "select2d"])
 
 
 def start(title: str) -> Context:

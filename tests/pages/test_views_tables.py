@@ -81,3 +81,47 @@ def test_short_titles_end_at_a_word():
     assert title == "Победители и призёры олимпиад…, чел."
     words = set(long_name["name_ru"].split())
     assert all(w.rstrip("…,") in words for w in title.removesuffix(", чел.").split())
+
+
+def test_attention_ranks_only_rates_and_says_why():
+    catalog = views.Catalog(
+        pd.DataFrame(
+            [
+                {"indicator_code": c, "name_ru": n, "unit": u, "direction": d, "kind": k, "area": "x"}
+                for c, n, u, d, k in [
+                    ("CAT", "Доля педагогических работников с высшей категорией", "%", "up", "share"),
+                    ("FLAG", "Доля организаций со скоростью не ниже целевой", "%", "up", "share"),
+                    ("SIZE", "Численность педагогических работников", "чел.", "none", "count"),
+                    ("PC", "Число ПК на 100 обучающихся", "ед.", "up", "per100"),
+                    ("SITES", "Число инновационных площадок", "ед.", "up", "count"),
+                ]
+            ]
+        )
+    )
+    values = pd.DataFrame(
+        {
+            "indicator_code": ["CAT", "CAT", "FLAG", "FLAG", "PC", "SITES"],
+            "denominator": [25.0, 40.0, 1.0, 1.0, 300.0, None],
+        }
+    )
+    assert views.gap_codes(catalog, ["CAT", "FLAG", "SIZE", "PC", "SITES"], values) == ["CAT", "PC"]
+    attention = pd.DataFrame(
+        [
+            {
+                "inst_id": "S1",
+                "short_name": "Школа № 1",
+                "inst_type": "school",
+                "indicator_code": "CAT",
+                "value": 12.0,
+                "scope_value": 36.4,
+                "shortfall": 24.4,
+                "indicators_below": 3,
+            }
+        ]
+    )
+    (item,) = views.attention_items(attention, catalog, "г. Бор")
+    assert item["inst_id"] == "S1"
+    assert item["text"] == (
+        "доля педагогических работников с высшей категорией — 12,0\u00a0% при 36,4\u00a0% по "
+        "общеобразовательным организациям (г. Бор): меньше на 24,4\u00a0п.п.; ниже среднего ещё по 2 показателям"
+    )

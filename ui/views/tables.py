@@ -399,8 +399,49 @@ def compare_frame(
     return pd.concat(parts, ignore_index=True)[["period", "series", "value"]]
 
 
+GAP_KINDS = ("share", "per100", "ratio", "index")  # kinds whose gap says something (not a count: a size)
+
+
+def gap_codes(catalog: Catalog, codes: Sequence[str], institution_values: pd.DataFrame) -> list[str]:
+    """The indicators of `codes` on which an institution can lag in a way that means something: a direction,
+    a kind that is a rate (a share of people, a figure per pupil, an average, an index) — and, for shares,
+    not a yes/no flag of the institution itself: a share whose every institution-level denominator is 1
+    («доля организаций со скоростью не ниже целевой») is 0 or 100 % for one school, so it is left out."""
+    vals = institution_values.dropna(subset=["indicator_code"]) if not institution_values.empty else None
+    out = []
+    for code in codes:
+        info = catalog.info(code)
+        if info.get("direction") not in ("up", "down") or info.get("kind") not in GAP_KINDS:
+            continue
+        if info.get("kind") == "share" and vals is not None:
+            denominators = pd.to_numeric(vals.loc[vals["indicator_code"] == code, "denominator"], "coerce")
+            if not denominators.dropna().empty and bool((denominators.dropna() <= 1).all()):
+                continue
+        out.append(code)
+    return out
+
+
+def _rate(x: float, unit: str | None) -> str:
+    """A rate with one decimal, whole or not («0,0 ед. при 1,0 ед.», never «0 ед. при 1,0 ед.»)."""
+    return fmt.number(x, 1) + fmt.unit_suffix(unit)
+
+
+def _lower_first(text: str) -> str:
+    """«Доля педагогических…» → «доля педагогических…» (an abbreviation such as «ПК» keeps its case)."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+# «… при 36,4 % по общеобразовательным организациям (г. Бор)»: the scope value is the same type's
+SAME_TYPE = {
+    "school": "по общеобразовательным организациям",
+    "preschool": "по дошкольным организациям",
+    "additional": "по организациям дополнительного образования",
+}
+
+
 def attention_items(attention: pd.DataFrame, catalog: Catalog, where: str) -> list[dict[str, Any]]:
-    """One line per institution of the attention list, formatted."""
+    """One entry per institution of the attention list: its full short name, and why it is there («доля
+    педагогов с высшей категорией 12,0 % при 36,4 % по организациям того же типа, г. Бор»)."""
     items = []
     for row in attention.itertuples(index=False):
         info = catalog.info(str(row.indicator_code))
@@ -408,17 +449,21 @@ def attention_items(attention: pd.DataFrame, catalog: Catalog, where: str) -> li
         gap = fmt.number(row.shortfall, 1) + (f"{fmt.NBSP}п.п." if unit == "%" else fmt.unit_suffix(unit))
         others = int(row.indicators_below) - 1
         tail = (
-            f"; ниже ещё по {others} {fmt.plural(others, 'показателю', 'показателям', 'показателям')}"
+            f"; ниже среднего ещё по {others} {fmt.plural(others, 'показателю', 'показателям', 'показателям')}"
             if others > 0
             else ""
         )
+        type_word = messages.inst_type_label(row.inst_type).lower()
         items.append(
             {
                 "inst_id": row.inst_id,
-                "label": f"{row.short_name} ({messages.inst_type_label(row.inst_type).lower()})",
+                "indicator_code": str(row.indicator_code),
+                "label": f"{row.short_name} ({type_word})",
                 "text": (
-                    f"{info['name_ru']}: {fmt.value(row.value, unit)} при {fmt.value(row.scope_value, unit)} "
-                    f"({where}, {messages.inst_type_label(row.inst_type).lower()}); отставание {gap}{tail}"
+                    f"{_lower_first(str(info['name_ru']))} — {_rate(row.value, unit)} при "
+                    f"{_rate(row.scope_value, unit)} "
+                    f"{SAME_TYPE.get(str(row.inst_type), 'по организациям того же типа')} ({where}): "
+                    f"{'меньше' if info.get('direction') == 'up' else 'больше'} на {gap}{tail}"
                 ),
             }
         )

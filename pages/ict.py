@@ -147,6 +147,8 @@ fig = widgets.figures.trend(
 )
 widgets.chart(fig, key="ict_trend_index")
 
+st.subheader("Организации")
+area.lag_chart(page, long, key="ict_lag")
 tbl = views.indicator_table(
     long,
     page.data.catalog,

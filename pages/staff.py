@@ -25,7 +25,7 @@ head_codes = [c for c in head_codes if c in page.data.codes]
 area.kpi_row(page, head_codes)
 
 tab_structure, tab_trends, tab_table, tab_due = st.tabs(
-    ["Структура", "Динамика", "Организации", "Аттестация и КПК"]
+    ["Структура", "Динамика", "Организации", "Аттестация и КПК"], key="tab", bind="query-params"
 )
 
 with tab_structure:
@@ -87,16 +87,8 @@ with tab_trends:
         widgets.chart(fig, key="staff_trend_compare")
 
 with tab_table:
-    if page.sel.by == "municipality":
-        long = page.ctx.q(queries.municipality_values, page.sel.period, page.data.codes, page.sel.inst_type)
-    else:
-        long = page.ctx.q(
-            queries.institution_values,
-            page.sel.period,
-            page.data.codes,
-            page.sel.municipality,
-            page.sel.inst_type,
-        )
+    long = area.institution_values(page)
+    area.lag_chart(page, long, key="staff_lag")
     total = page.data.scope_series[page.data.scope_series["period"] == page.sel.period]
     tbl = views.indicator_table(
         long,

@@ -147,6 +147,7 @@ with tab_side:
         key="_cmp_with",
         format_func=lambda i: labels.get(i, i),
         max_selections=compare.MAX_SIDE_BY_SIDE,
+        placeholder="Выберите организации…",
         on_change=keep_in_url,
         args=("with", "_cmp_with"),
     )
@@ -156,6 +157,7 @@ with tab_side:
         all_codes,
         key="_cmp_codes",
         format_func=lambda c: str(catalog.info(c)["name_ru"]),
+        placeholder="Выберите показатели…",
         on_change=keep_in_url,
         args=("codes", "_cmp_codes"),
     )

@@ -148,6 +148,8 @@ fig = widgets.figures.trend(
 )
 widgets.chart(fig, key="ict_trend_index")
 
+st.subheader("Организации")
+area.lag_chart(page, long.value(), key="ict_lag")
 tbl = page.ctx.view(
     views.indicator_table,
     long,

@@ -87,6 +87,9 @@ for col, kind in ((left, "staff_contest"), (right, "student_contest")):
         )
         widgets.chart(fig, key=f"inno_{kind}")
 
+st.subheader("Организации")
+area.lag_chart(page, area.institution_values(page), key="inno_lag")
+
 st.subheader("Активность организаций")
 st.caption(
     "Число записей об инновационной и методической деятельности за период (площадки, проекты, мероприятия, "

@@ -59,27 +59,36 @@ for area in ("staff", "ict", "innovation"):
     widgets.chart(fig, key=f"trend_{area}")
 
 st.subheader("Требуют внимания")
-attention_codes = [c for area in ("staff", "ict", "innovation") for c in catalog.key_codes(area)]
+# every directed rate of the three areas; counts (sizes) and an institution's yes/no flags (a share of
+# organisations is 0 or 100 % for one school) are left out by views.gap_codes
+area_codes = [c for area in ("staff", "ict", "innovation") for c in catalog.area_codes(area)]
+attention_codes = views.gap_codes(
+    catalog,
+    area_codes,
+    ctx.q(queries.institution_values, sel.period, area_codes, sel.municipality, sel.inst_type),
+)
 attention = ctx.q(
     queries.attention_list, sel.period, attention_codes, sel.municipality, sel.inst_type, limit=10
 )
 st.caption(
     f"Организации, сильнее всего отстающие от значения «{safe.md(where)}» по организациям того же типа "
-    f"на ключевых показателях, {sel.period} уч. г. Нажмите на название, чтобы открыть организацию."
+    f"(доли работников, показатели на 100 обучающихся и педагогов, индексы), {sel.period} уч. г. "
+    "Нажмите на название, чтобы открыть организацию."
 )
 items = views.attention_items(attention, catalog, where)
 if not items:
-    st.success("Организаций, отстающих от среднего по ключевым показателям, нет.")
+    st.success("Организаций, отстающих от среднего по показателям, нет.")
 for item in items:
-    link_col, text_col = st.columns([2, 5])
-    with link_col:
-        st.page_link(
-            "pages/overview.py",
-            label=safe.md(item["label"]),
+    with st.container(border=True):
+        # the institution's own view, in the link: a copied address opens the same school
+        st.button(
+            safe.md(item["label"]),
+            key=f"attention_{item['inst_id']}",
             icon=":material/school:",
-            query_params={**sel.params(), "inst": item["inst_id"]},
+            type="tertiary",
+            on_click=filters.open_institution,
+            args=(sel.params(), item["inst_id"]),
         )
-    with text_col:
-        st.markdown(safe.md(item["text"]))
+        st.markdown(safe.md(item["text"][:1].upper() + item["text"][1:]))
 
 widgets.catalog_link()

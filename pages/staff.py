@@ -20,7 +20,7 @@ head_codes = [c for c in head_codes if c in page.data.codes]
 area.kpi_row(page, head_codes)
 
 tab_structure, tab_trends, tab_table, tab_due = st.tabs(
-    ["Структура", "Динамика", "Организации", "Аттестация и КПК"]
+    ["Структура", "Динамика", "Организации", "Аттестация и КПК"], key="tab", bind="query-params"
 )
 
 with tab_structure:
@@ -87,6 +87,7 @@ with tab_trends:
         widgets.chart(fig, key="staff_trend_compare")
 
 with tab_table:
+    area.lag_chart(page, area.institution_values(page), key="staff_lag")
     # by name (ui.data.Ref): the cached table is keyed by how its rows are read, not by the rows
     if page.sel.by == "municipality":
         long = page.ctx.ref(queries.municipality_values, page.sel.period, page.data.codes, page.sel.inst_type)

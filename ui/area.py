@@ -7,6 +7,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import pandas as pd
+import streamlit as st
 
 from ui import dq_widgets, filters, messages, widgets
 from ui.data import Context, Ref
@@ -101,3 +102,60 @@ def kpi_row(page: AreaPage, codes: list[str]) -> None:
         ),
         badges=page.data.badges,
     )
+
+
+def institution_values(page: AreaPage) -> pd.DataFrame:
+    """The area's values by institution (or by municipality at region level) in the selected period."""
+    if page.sel.by == "municipality":
+        return page.ctx.q(queries.municipality_values, page.sel.period, page.data.codes, page.sel.inst_type)
+    return page.ctx.q(
+        queries.institution_values,
+        page.sel.period,
+        page.data.codes,
+        page.sel.municipality,
+        page.sel.inst_type,
+    )
+
+
+def _keep_indicator() -> None:
+    """The lag chart's indicator goes into the link (`?ind=CODE`), so that a copied address shows it."""
+    st.query_params["ind"] = str(st.session_state.get("_imc_ind") or "")
+
+
+def lag_chart(page: AreaPage, long: pd.DataFrame, key: str) -> None:
+    """«Which schools lag on X?»: one chosen indicator (the choice is in the URL, `?ind=CODE`), its
+    institutions (or municipalities) sorted, with the scope's value and the target as lines."""
+    catalog = page.data.catalog
+    codes = [c for c in page.data.codes if catalog.info(c).get("direction") in ("up", "down")]
+    if not codes:
+        return
+    asked = st.query_params.get("ind")
+    st.session_state["_imc_ind"] = asked if asked in codes else codes[0]
+    code = st.selectbox(
+        "Показатель для сравнения организаций",
+        codes,
+        format_func=lambda c: str(catalog.info(c)["name_ru"]),
+        key="_imc_ind",
+        placeholder="Выберите показатель…",
+        on_change=_keep_indicator,
+    )
+    code = code if code in codes else codes[0]
+    info = catalog.info(code)
+    data, missing = views.values_for_chart(long, code, by=page.sel.by)
+    shown, total = views.weakest(data, str(info.get("direction")))
+    current = page.data.scope_series[
+        (page.data.scope_series["period"] == page.sel.period)
+        & (page.data.scope_series["indicator_code"] == code)
+    ]
+    unit_word = "муниципалитетам" if page.sel.by == "municipality" else "организациям"
+    fig = widgets.figures.bars_by_unit(
+        shown,
+        views.title(f"{info['name_ru']} по {unit_word}", page.sel.period, page.where),
+        info["unit"],
+        scope_value=None if current.empty else float(current.iloc[0]["value"]),
+        scope_label=page.where,
+        target=info["target"],
+    )
+    widgets.chart(fig, key=key, missing=missing)
+    if total > len(shown):
+        st.caption(messages.CHART_WEAKEST.format(shown=len(shown), total=total))

@@ -207,6 +207,13 @@ def _on_change(param: str, widget_key: str, membership: dict[str, tuple[str, str
     _write_url(current)
 
 
+def open_institution(params: Mapping[str, str], inst_id: str) -> None:
+    """A button's callback: show `inst_id` with the other filters of `params`, through the URL (so that a
+    copied address opens the same view). A st.page_link to the page already open drops its query
+    parameters in Streamlit 1.67, so drill-downs on the same page use a button with this callback."""
+    _write_url({**params, "inst": inst_id})
+
+
 def _select(
     label: str,
     param: str,
@@ -222,6 +229,7 @@ def _select(
         options,
         key=widget_key,
         format_func=lambda code: labels.get(code, code),
+        placeholder="Выберите…",
         on_change=_on_change,
         args=(param, widget_key, membership),
     )

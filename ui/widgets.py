@@ -12,13 +12,14 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ru import fmt
-from ui import data, messages
+from ui import data, messages, plotly_ru
 from ui.data import Context, context, require_router
 from ui.views import charts, export, safe
 from ui.views.quality import Badge
 from ui.views.tables import Kpi, Table
 
-PLOTLY_CONFIG = {"displaylogo": False, "modeBarButtonsToRemove": ["lasso2d", "select2d"]}
+# the toolbar in Russian (ui.plotly_ru); selection tools removed: a dashboard chart selects nothing
+PLOTLY_CONFIG = plotly_ru.config(displaylogo=False, modeBarButtonsToRemove=["lasso2d", "select2d"])
 
 
 def start(title: str) -> Context:
@@ -134,17 +135,58 @@ def chart(fig: go.Figure | dict[str, Any], key: str, missing: Sequence[str] = ()
 
 
 @functools.lru_cache(maxsize=100_000)  # a country table re-renders ~25,000 cells
-def _cell(x: float, unit: str) -> str:
-    return fmt.number(x, fmt.decimals_for(x, unit))
+def _cell(x: float, decimals: int) -> str:
+    return fmt.number(x, decimals)
 
 
-def _formatter(unit: str):  # type: ignore[no-untyped-def]
-    """A table cell's text; remembered per value, as a country table re-renders 25,000 cells a run."""
+def _formatter(decimals: int):  # type: ignore[no-untyped-def]
+    """A table cell's text, every number of a column with the same decimals (remembered per value, as a
+    country table re-renders 25,000 cells a run)."""
 
     def format_cell(x: object) -> str:
-        return fmt.MISSING if fmt.is_missing(x) else _cell(float(x), unit)  # type: ignore[arg-type]
+        return fmt.MISSING if fmt.is_missing(x) else _cell(float(x), decimals)  # type: ignore[arg-type]
 
     return format_cell
+
+
+def _column_config(tbl: Table) -> dict[str, object]:
+    """Short titles with the full name and formula as help, pinned name columns, Russian dates. Numbers
+    are formatted by a Styler (st.dataframe keeps the column configuration, pinning included, over it) —
+    a NumberColumn's "localized" format would follow the browser's language, not Russian."""
+    config: dict[str, object] = {
+        col: st.column_config.DateColumn(tbl.labels.get(col, col), format="DD.MM.YYYY") for col in tbl.dates
+    }
+    aligned = tbl.total is not None  # the total's own row above: both grids get the same column widths
+    for col in tbl.frame.columns:
+        label = tbl.labels.get(col, col)
+        width = _width(tbl, col, label) if aligned else None
+        if col in tbl.units:
+            config[col] = st.column_config.NumberColumn(
+                label,
+                help=tbl.help.get(col) or (col if label != col else None),
+                pinned=col in tbl.pinned,
+                width=width,
+            )
+        elif col in tbl.pinned or col in tbl.help or col in tbl.labels or aligned:
+            config[col] = st.column_config.Column(
+                label, help=tbl.help.get(col), pinned=col in tbl.pinned, width=width
+            )
+    return config
+
+
+def _width(tbl: Table, col: str, label: str) -> int:
+    """A column's width in pixels from its title and its longest text (about 7.5 px a character)."""
+    texts = [label] + [str(v) for v in tbl.frame[col].head(200) if not fmt.is_missing(v)]
+    if tbl.total is not None:
+        texts += [str(v) for v in tbl.total[col] if not fmt.is_missing(v)]
+    longest = max(len(t) for t in texts) if col not in tbl.units else len(label)
+    return int(min(max(80, 7.5 * longest + 28), 340))
+
+
+def _styled(frame: Any, tbl: Table) -> object:
+    if not tbl.units:
+        return frame
+    return frame.style.format({col: _formatter(tbl.column_decimals(col)) for col in tbl.units})
 
 
 def table(
@@ -169,11 +211,7 @@ def table(
     if tbl.frame.empty:
         st.caption("Нет строк для выбранных фильтров.")
         return
-    config: dict[str, object] = {
-        col: st.column_config.DateColumn(col, format="DD.MM.YYYY") for col in tbl.dates
-    }
-    for col, text in tbl.help.items():
-        config[col] = st.column_config.Column(col, help=text)
+    config = _column_config(tbl)
     shown = tbl.frame
     total = total_rows if full is not None and total_rows is not None else len(tbl.frame)
     if preview_rows is not None and len(shown) > preview_rows:
@@ -183,10 +221,23 @@ def table(
             f"Показаны первые {fmt.integer(len(shown))} из {fmt.integer(total)} строк; "
             "полный список — в файле Excel."
         )
-    data: object = shown
-    if tbl.units:
-        data = shown.style.format({col: _formatter(unit) for col, unit in tbl.units.items()})
-    st.dataframe(data, hide_index=True, column_config=config, key=key, height=height)  # type: ignore[arg-type]
+    if tbl.total is not None and not tbl.total.empty:
+        # the scope's total: a row of its own above the table, so that sorting never moves it
+        st.dataframe(
+            _styled(tbl.total, tbl),  # type: ignore[arg-type]
+            hide_index=True,
+            column_config=config,  # type: ignore[arg-type]
+            key=f"{key}_total",
+            placeholder=fmt.MISSING,
+        )
+    st.dataframe(
+        _styled(shown, tbl),  # type: ignore[arg-type]
+        hide_index=True,
+        column_config=config,  # type: ignore[arg-type]
+        key=key,
+        height=height,  # type: ignore[arg-type]
+        placeholder=fmt.MISSING,
+    )
     if tbl.missing:
         st.caption(messages.MISSING_NOTE)
     st.download_button(
@@ -204,7 +255,7 @@ def _excel(tbl: Table | Callable[[], Table], title: str) -> bytes:
     """The Excel file of a table's download, built when the button is clicked."""
     whole = tbl() if callable(tbl) else tbl
     return export.excel_bytes(
-        whole.frame, sheet=title[:31], title=title, units=whole.units, dates=whole.dates
+        whole.export_frame(), sheet=title[:31], title=title, units=whole.units, dates=whole.dates
     )
 
 

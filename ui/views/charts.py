@@ -320,8 +320,16 @@ def heatmap(
         )
     )
     fig.update_yaxes(autorange="reversed", type="category", title=None)
-    fig.update_xaxes(side="top", title=None)
-    return _layout(fig, title, max(300, 120 + 24 * len(frame)), legend=False)
+    # the component names above the grid, upright; the top margin holds them under the title (plotly's
+    # own rotation printed them over it)
+    fig.update_xaxes(side="top", title=None, tickangle=-90)
+    fig = _layout(fig, title, max(300, 200 + 24 * len(frame)), legend=False)
+    longest = max(len(str(n)) for n in columns.values())
+    fig.update_layout(
+        margin={"t": 70 + 18 * (len(title) // 80) + int(6.5 * longest)},
+        title={"yref": "container", "y": 0.995, "yanchor": "top"},
+    )
+    return fig
 
 
 def grouped_bars(

@@ -192,6 +192,73 @@ class Table:
     dates: list[str] = field(default_factory=list)
     help: dict[str, str] = field(default_factory=dict)
     missing: int = 0  # cells shown as «—»
+    labels: dict[str, str] = field(default_factory=dict)  # column → its short title on screen (full in help)
+    decimals: dict[str, int] = field(default_factory=dict)  # column → decimals of every number in it
+    pinned: list[str] = field(default_factory=list)  # columns that stay in view when the table scrolls
+    total: pd.DataFrame | None = None  # the scope's row, shown above the table and kept out of its sort
+
+    def column_decimals(self, col: str) -> int:
+        """One format per column: the column's own decimals, else those its unit and values call for."""
+        if col in self.decimals:
+            return self.decimals[col]
+        values = self.frame[col] if self.total is None else pd.concat([self.total[col], self.frame[col]])
+        return column_decimals(values, self.units.get(col, ""))
+
+    def export_frame(self) -> pd.DataFrame:
+        """The rows of the Excel file: the total first, then the table."""
+        if self.total is None or self.total.empty:
+            return self.frame
+        return pd.concat([self.total, self.frame], ignore_index=True)
+
+
+def column_decimals(values: pd.Series, unit: str | None) -> int:
+    """Decimals for a whole column: none for counts whose values are all whole, one for shares, averages
+    and any column with a fraction in it (so that «70,0» stands beside «89,5», never «70»)."""
+    numbers = pd.to_numeric(values, errors="coerce").dropna()
+    if unit != "%" and (numbers.empty or bool(((numbers - numbers.round()).abs() < 1e-9).all())):
+        return 0 if unit in ("чел.", "ед.") or numbers.empty else 1
+    return 1
+
+
+# long words of indicator names and their short forms for a column title (the full name is in its help)
+_SHORTER = (
+    ("Численность педагогических работников", "Педагогов"),
+    ("Численность педагогов", "Педагогов"),
+    ("педагогических работников", "педагогов"),
+    ("Численность обучающихся в расчёте на одного педагогического работника", "Обучающихся на педагога"),
+    ("Численность молодых специалистов", "Молодых специалистов"),
+    ("квалификационной категорией", "категорией"),
+    ("повышение квалификации", "КПК"),
+    (", используемых в учебных целях,", " (учебных)"),
+    (", используемых в учебных целях", " (учебных)"),
+    ("в расчёте на 100", "на 100"),
+    ("на 100 обучающихся", "на 100 обуч."),
+    ("на 100 педагогов", "на 100 пед."),
+    ("и имеющих доступ к Интернету", "с Интернетом"),
+    ("имеющих доступ к Интернету", "с Интернетом"),
+    ("муниципальный уровень и выше", "от муницип. уровня"),
+    ("Доля ", ""),
+    ("Число ", ""),
+)
+SHORT_TITLE = 34  # characters of a column title; longer ones end at a word with «…»
+
+
+def short_title(info: dict[str, Any]) -> str:
+    """A column title that fits a narrow column: the indicator's name in short words, cut at a word
+    boundary (never mid-word), with its unit."""
+    name = str(info["name_ru"])
+    name = name.split(" (")[0] if len(name) > SHORT_TITLE else name
+    for long, short in _SHORTER:
+        name = name.replace(long, short)
+    name = name[:1].upper() + name[1:]
+    if len(name) > SHORT_TITLE:
+        words = name[: SHORT_TITLE + 1].rsplit(" ", 1)[0].split()
+        while len(words) > 1 and len(words[-1].strip(",;:")) <= 2:  # no «олимпиад и…»
+            words.pop()
+        name = " ".join(words).rstrip(",;:") + "…"
+    unit = info.get("unit") or ""
+    unit_text = "баллы" if unit.startswith("балл") else unit
+    return f"{name}, {unit_text}" if unit_text else name
 
 
 def indicator_table(
@@ -204,7 +271,8 @@ def indicator_table(
     total_label: str = "",
 ) -> Table:
     """Rows of institutions (by="institution": long has inst_id, short_name, inst_type, municipality) or
-    municipalities (by="municipality"), one column per indicator, with the scope's total row first."""
+    municipalities (by="municipality"), one column per indicator; the scope's total is a row of its own
+    (`Table.total`), shown above the table and out of its sort."""
     if by == "institution":
         keys = ["inst_id", "short_name", "inst_type", "municipality"]
         first = {
@@ -229,8 +297,9 @@ def indicator_table(
         if code not in frame.columns:
             frame[code] = float("nan")
     frame = frame[keys + list(codes)]
+    total_frame = None
     if total is not None:
-        row: dict[str, Any] = {k: None for k in keys}
+        row: dict[str, Any] = {k: "" for k in keys}
         row[keys[1] if by == "institution" else keys[0]] = total_label
         for code in codes:
             part = total[total["indicator_code"] == code]
@@ -239,24 +308,42 @@ def indicator_table(
                 if not part.empty and not fmt.is_missing(part.iloc[0]["value"])
                 else float("nan")
             )
-        frame = pd.concat([pd.DataFrame([row]), frame], ignore_index=True)
+        total_frame = pd.DataFrame([row], columns=keys + list(codes))
     if by == "institution":
         frame["inst_type"] = frame["inst_type"].map(lambda c: messages.inst_type_label(c) if c else "")
         frame = frame.drop(columns=["inst_id"])
+        if total_frame is not None:
+            total_frame = total_frame.drop(columns=["inst_id"])
     rename = dict(first)
     units: dict[str, str] = {}
     helps: dict[str, str] = {}
+    labels: dict[str, str] = {}
     for code in codes:
         info = catalog.info(code)
         head = header(info)
         rename[code] = head
         units[head] = str(info.get("unit") or "")
         helps[head] = help_text(info)
+        labels[head] = short_title(info)
     frame = frame.rename(columns=rename)
     for head in units:
         frame[head] = pd.to_numeric(frame[head], errors="coerce").astype("float64")
+    if total_frame is not None:
+        total_frame = total_frame.rename(columns=rename)
+        for head in units:
+            total_frame[head] = pd.to_numeric(total_frame[head], errors="coerce").astype("float64")
     missing = int(frame[list(units)].isna().sum().sum()) if units else 0
-    return Table(frame=frame, units=units, help=helps, missing=missing)
+    tbl = Table(
+        frame=frame,
+        units=units,
+        help=helps,
+        missing=missing,
+        labels=labels,
+        pinned=[first[keys[1] if by == "institution" else keys[0]]],
+        total=total_frame,
+    )
+    tbl.decimals = {head: tbl.column_decimals(head) for head in units}
+    return tbl
 
 
 def values_for_chart(long: pd.DataFrame, code: str, *, by: str) -> tuple[pd.DataFrame, list[str]]:
@@ -312,8 +399,49 @@ def compare_frame(
     return pd.concat(parts, ignore_index=True)[["period", "series", "value"]]
 
 
+GAP_KINDS = ("share", "per100", "ratio", "index")  # kinds whose gap says something (not a count: a size)
+
+
+def gap_codes(catalog: Catalog, codes: Sequence[str], institution_values: pd.DataFrame) -> list[str]:
+    """The indicators of `codes` on which an institution can lag in a way that means something: a direction,
+    a kind that is a rate (a share of people, a figure per pupil, an average, an index) — and, for shares,
+    not a yes/no flag of the institution itself: a share whose every institution-level denominator is 1
+    («доля организаций со скоростью не ниже целевой») is 0 or 100 % for one school, so it is left out."""
+    vals = institution_values.dropna(subset=["indicator_code"]) if not institution_values.empty else None
+    out = []
+    for code in codes:
+        info = catalog.info(code)
+        if info.get("direction") not in ("up", "down") or info.get("kind") not in GAP_KINDS:
+            continue
+        if info.get("kind") == "share" and vals is not None:
+            denominators = pd.to_numeric(vals.loc[vals["indicator_code"] == code, "denominator"], "coerce")
+            if not denominators.dropna().empty and bool((denominators.dropna() <= 1).all()):
+                continue
+        out.append(code)
+    return out
+
+
+def _rate(x: float, unit: str | None) -> str:
+    """A rate with one decimal, whole or not («0,0 ед. при 1,0 ед.», never «0 ед. при 1,0 ед.»)."""
+    return fmt.number(x, 1) + fmt.unit_suffix(unit)
+
+
+def _lower_first(text: str) -> str:
+    """«Доля педагогических…» → «доля педагогических…» (an abbreviation such as «ПК» keeps its case)."""
+    return text[:1].lower() + text[1:] if text[1:2].islower() else text
+
+
+# «… при 36,4 % по общеобразовательным организациям (г. Бор)»: the scope value is the same type's
+SAME_TYPE = {
+    "school": "по общеобразовательным организациям",
+    "preschool": "по дошкольным организациям",
+    "additional": "по организациям дополнительного образования",
+}
+
+
 def attention_items(attention: pd.DataFrame, catalog: Catalog, where: str) -> list[dict[str, Any]]:
-    """One line per institution of the attention list, formatted."""
+    """One entry per institution of the attention list: its full short name, and why it is there («доля
+    педагогов с высшей категорией 12,0 % при 36,4 % по организациям того же типа, г. Бор»)."""
     items = []
     for row in attention.itertuples(index=False):
         info = catalog.info(str(row.indicator_code))
@@ -321,17 +449,21 @@ def attention_items(attention: pd.DataFrame, catalog: Catalog, where: str) -> li
         gap = fmt.number(row.shortfall, 1) + (f"{fmt.NBSP}п.п." if unit == "%" else fmt.unit_suffix(unit))
         others = int(row.indicators_below) - 1
         tail = (
-            f"; ниже ещё по {others} {fmt.plural(others, 'показателю', 'показателям', 'показателям')}"
+            f"; ниже среднего ещё по {others} {fmt.plural(others, 'показателю', 'показателям', 'показателям')}"
             if others > 0
             else ""
         )
+        type_word = messages.inst_type_label(row.inst_type).lower()
         items.append(
             {
                 "inst_id": row.inst_id,
-                "label": f"{row.short_name} ({messages.inst_type_label(row.inst_type).lower()})",
+                "indicator_code": str(row.indicator_code),
+                "label": f"{row.short_name} ({type_word})",
                 "text": (
-                    f"{info['name_ru']}: {fmt.value(row.value, unit)} при {fmt.value(row.scope_value, unit)} "
-                    f"({where}, {messages.inst_type_label(row.inst_type).lower()}); отставание {gap}{tail}"
+                    f"{_lower_first(str(info['name_ru']))} — {_rate(row.value, unit)} при "
+                    f"{_rate(row.scope_value, unit)} "
+                    f"{SAME_TYPE.get(str(row.inst_type), 'по организациям того же типа')} ({where}): "
+                    f"{'меньше' if info.get('direction') == 'up' else 'больше'} на {gap}{tail}"
                 ),
             }
         )
@@ -507,7 +639,7 @@ def activity_ranking(activity: pd.DataFrame, *, by: str) -> Table:
         "На 100 обучающихся, ед.": "ед.",
     }
     missing = int(frame[list(units)].isna().sum().sum())
-    return Table(frame=frame, units=units, missing=missing)
+    return Table(frame=frame, units=units, missing=missing, pinned=[first["label"]])
 
 
 # ----------------------------------------------------------------------------------------- catalogue page

@@ -237,7 +237,8 @@ def test_a_crafted_query_parameter_does_not_change_the_user(app, real_copy):
     at.run()
     assert_no_exception(at)
     assert at.session_state["imc_user"] == User("d", "director", inst_id=OWN)
-    assert "Показаны только работники вашей организации." in texts(at)
+    # a crafted `inst` of another school: the lists say plainly they are the director's own (issue 14, point 10)
+    assert "Списки работников показываются только по вашей организации" in texts(at)
 
 
 @pytest.mark.parametrize(

@@ -15,7 +15,7 @@ import time
 import traceback
 from collections.abc import Sequence
 from pathlib import Path
-from typing import TextIO
+from typing import Any, TextIO
 
 from etl import messages
 from etl.contract import DATASETS
@@ -234,17 +234,24 @@ def cmd_templates(args: argparse.Namespace) -> int:
     return EXIT_OK
 
 
+def _warehouse_exists(db: Path) -> bool:
+    """Whether the warehouse file is there; if not, says so on stderr (in Russian, for the user)."""
+    if db.exists():
+        return True
+    print(
+        f"Хранилище не найдено: {db}. Соберите его (python -m etl demo) или загрузите файлы.",
+        file=sys.stderr,
+    )
+    return False
+
+
 def cmd_passport(args: argparse.Namespace) -> int:
     from etl.normalize import normalize_period_text
     from reports.passport import CLI_USER, PassportError, write_passport
     from warehouse.db import resolve_db_path
 
     db = resolve_db_path(args.db)
-    if not db.exists():
-        print(
-            f"Хранилище не найдено: {db}. Соберите его (python -m etl demo) или загрузите файлы.",
-            file=sys.stderr,
-        )
+    if not _warehouse_exists(db):
         return EXIT_USAGE
     try:
         # «2024-2025» and «2024/25» are accepted as in the input files
@@ -269,15 +276,11 @@ def cmd_note(args: argparse.Namespace) -> int:
 
     period = normalize_period_text(args.period) or args.period
     compare = args.compare and (normalize_period_text(args.compare) or args.compare)
-    options: dict[str, object] = {"include_names": args.with_personal_data and not args.no_names}
+    options: dict[str, Any] = {"include_names": args.with_personal_data and not args.no_names}
     if args.org:
         options["organisation"] = args.org
     db = resolve_db_path(args.db)
-    if not db.exists():
-        print(
-            f"Хранилище не найдено: {db}. Соберите его (python -m etl demo) или загрузите файлы.",
-            file=sys.stderr,
-        )
+    if not _warehouse_exists(db):
         return EXIT_USAGE
     try:
         # the command line is run by whoever holds the warehouse file: the administrator's view

@@ -248,37 +248,32 @@ class Context:
     ) -> Ref:
         """`ctx.q(func, …)` by name, to hand to a cached figure or view (`widgets.figures.trend(ctx.later(
         views.series_frame, ctx.ref(queries.aggregate_series, codes, None, None), …), …)`)."""
-        module, name = func.__module__, func.__name__
-        _query(module, name)
-        frozen_kwargs = tuple(sorted((k, _freeze(v)) for k, v in kwargs.items()))
-        frozen_args = tuple(_freeze(a) for a in args)
-        return Ref(
-            "query",
-            module,
-            name,
-            self.db_path,
-            self.version,
-            visibility(self.user),
-            frozen_args,
-            frozen_kwargs,
-        )
+        _query(func.__module__, func.__name__)
+        return self._ref("query", func, args, kwargs)
 
     def later(self, func: Callable[..., Any], *args: Any, **kwargs: Any) -> Ref:
         """A shaping function of ui/views over values or Refs, by name (`ctx.later(views.Catalog,
         ctx.ref(queries.indicator_catalog))`); computed only inside the cached figure or view given it."""
-        module, name = func.__module__, func.__name__
-        _view(module, name)
-        frozen_kwargs = tuple(sorted((k, _freeze(v)) for k, v in kwargs.items()))
-        frozen_args = tuple(_freeze(a) for a in args)
+        _view(func.__module__, func.__name__)
+        return self._ref("view", func, args, kwargs)
+
+    def _ref(
+        self,
+        kind: Literal["query", "view"],
+        func: Callable[..., Any],
+        args: tuple[Any, ...],
+        kwargs: dict[str, Any],
+    ) -> Ref:
+        """A Ref of `kind` ("query" or "view") to `func` called with `args` and `kwargs`, frozen to be hashable."""
         return Ref(
-            "view",
-            module,
-            name,
+            kind,
+            func.__module__,
+            func.__name__,
             self.db_path,
             self.version,
             visibility(self.user),
-            frozen_args,
-            frozen_kwargs,
+            tuple(_freeze(a) for a in args),
+            tuple(sorted((k, _freeze(v)) for k, v in kwargs.items())),
         )
 
 

@@ -23,6 +23,13 @@ from warehouse import queries as q
 class ConclusionSections(GeneralSection):
     """Conclusions, recommendations and appendices; the area sections add their recommendations here."""
 
+    def headcount(self, code: str) -> tuple[Point, int | None]:
+        """The point of a headcount indicator in the period and its count, None when it is missing or zero
+        (no recommendation is made about nobody)."""
+        point = self.subject.point(code, self.period)
+        value = self.facts.value(point)
+        return point, int(value) if value else None
+
     def due_recommendation(self, segs: list[Segment], kind: str) -> None:
         """A recommendation about people due for training or attestation; it points to the appendix with
         their names when the user may see them."""
@@ -52,11 +59,9 @@ class ConclusionSections(GeneralSection):
     def staff_recommendations(self) -> None:
         s = self.subject
         get = self.facts.value
-        training = s.point("STAFF_TRAINING_DUE", self.period)
+        training, n = self.headcount("STAFF_TRAINING_DUE")
         staff = get(s.point("STAFF_COUNT", self.period))
-        n_training = get(training)
-        if n_training:
-            n = int(n_training)
+        if n is not None:
             urgent = staff is not None and staff > 0 and n / staff >= TRAINING_URGENT_SHARE
             one = ru.numeral_form(n) == "one"
             segs: list[Segment] = [
@@ -94,10 +99,8 @@ class ConclusionSections(GeneralSection):
                 ]
             segs.append(", и провести консультации по подготовке к ней")
             self.due_recommendation(segs, "attestation")
-        young = s.point("STAFF_YOUNG_SPECIALISTS", self.period)
-        n_young = get(young)
-        if n_young:
-            n = int(n_young)
+        young, n = self.headcount("STAFF_YOUNG_SPECIALISTS")
+        if n is not None:
             self.recommendations.append(
                 para(
                     "Закрепить наставников за ",

@@ -6,9 +6,9 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
-from typing import Any
+from typing import ParamSpec
 
 import pandas as pd
 
@@ -39,6 +39,8 @@ from reports.note.words import (
 )
 from ru import fmt
 from warehouse import queries as q
+
+P = ParamSpec("P")
 
 
 class Builder(ResultsSections):
@@ -228,17 +230,17 @@ def render_docx(note: Note) -> bytes:
     return doc.to_bytes()
 
 
-def build_note(
-    db_path: str | os.PathLike[str],
-    user: User,
-    period: str,
-    compare_period: str | None = None,
-    areas: Iterable[str] = DEFAULT_AREAS,
-    scope: NoteScope = NoteScope(),
-    **options: Any,
-) -> bytes:
-    """The DOCX bytes of the note (see build_note_model for the arguments)."""
-    return render_docx(build_note_model(db_path, user, period, compare_period, areas, scope, **options))
+def _rendered(model: Callable[P, Note]) -> Callable[P, bytes]:
+    """`model` with the note it builds rendered to DOCX bytes: the same arguments, type-checked the same way."""
+
+    def build(*args: P.args, **kwargs: P.kwargs) -> bytes:
+        return render_docx(model(*args, **kwargs))
+
+    return build
+
+
+# the DOCX bytes of the note (the arguments of build_note_model)
+build_note = _rendered(build_note_model)
 
 
 # ----------------------------------------------------------------------------------------- preview

@@ -421,14 +421,7 @@ class ResultsSections(AreaSections):
             title = f"Средний тестовый балл, {ru.period_phrase(self.compare)}"
             data[title] = [self.facts.value(self.rpoint("EGE_MEAN_SCORE", self.compare, x)) for x in subjects]
             units[title] = self.res_inds["EGE_MEAN_SCORE"].unit
-        self.blocks.append(
-            TableBlock(
-                caption=f"Результаты ГИА-11 по предметам ({self.scope_label()}, {ru.period_phrase(self.period)})",
-                frame=pd.DataFrame(data),
-                units=units,
-                font_pt=10,
-            )
-        )
+        self.results_table("ГИА-11 по предметам", data, units)
 
     def vpr_table(self) -> None:
         keys = sorted(
@@ -453,9 +446,13 @@ class ResultsSections(AreaSections):
         for title, code in VPR_TABLE:
             data[title] = [self.facts.value(self.rpoint(code, self.period, x, g)) for x, g in keys]
             units[title] = self.res_inds[code].unit
+        self.results_table("ВПР по предметам и классам", data, units)
+
+    def results_table(self, what: str, data: dict[str, list[Any]], units: dict[str, str]) -> None:
+        """A table of results by subject: «Результаты {what} (scope, period)», in 10 pt."""
         self.blocks.append(
             TableBlock(
-                caption=f"Результаты ВПР по предметам и классам ({self.scope_label()}, {ru.period_phrase(self.period)})",
+                caption=f"Результаты {what} ({self.scope_label()}, {ru.period_phrase(self.period)})",
                 frame=pd.DataFrame(data),
                 units=units,
                 font_pt=10,

@@ -48,24 +48,25 @@ def clock(monkeypatch: pytest.MonkeyPatch) -> Clock:
     return fake
 
 
-@pytest.fixture
-def demo_copy(demo_db: Path, tmp_path: Path) -> Iterator[Path]:
-    """A private copy of the demo warehouse (meta.info kind = demo) in its own folder."""
-    folder = tmp_path / "demo"
+def _copy_warehouse(demo_db: Path, folder: Path) -> Path:
+    """A copy of the demo warehouse as imc.duckdb in a new `folder`."""
     folder.mkdir()
     db = folder / "imc.duckdb"
     shutil.copyfile(demo_db, db)
-    yield db
+    return db
+
+
+@pytest.fixture
+def demo_copy(demo_db: Path, tmp_path: Path) -> Iterator[Path]:
+    """A private copy of the demo warehouse (meta.info kind = demo) in its own folder."""
+    yield _copy_warehouse(demo_db, tmp_path / "demo")
     queries.close_all()
 
 
 @pytest.fixture
 def real_copy(demo_db: Path, tmp_path: Path) -> Iterator[Path]:
     """The demo's data as if it were a real warehouse: no `kind = demo` in meta.info."""
-    folder = tmp_path / "real"
-    folder.mkdir()
-    db = folder / "imc.duckdb"
-    shutil.copyfile(demo_db, db)
+    db = _copy_warehouse(demo_db, tmp_path / "real")
     con = duckdb.connect(str(db))
     con.execute("DELETE FROM meta.info WHERE key = 'kind'")
     con.close()
@@ -108,20 +109,14 @@ def sign_in(at: AppTest, login: str, password: str) -> AppTest:
     return at.run()
 
 
+# the AppTest element kinds that render Markdown text
+TEXT_KINDS = ("title", "header", "subheader", "markdown", "caption", "info", "warning", "error", "success")
+
+
 def texts(at: AppTest) -> str:
     """Everything a page says in text elements (Markdown sources)."""
     parts = []
-    for kind in (
-        "title",
-        "header",
-        "subheader",
-        "markdown",
-        "caption",
-        "info",
-        "warning",
-        "error",
-        "success",
-    ):
+    for kind in TEXT_KINDS:
         parts += [str(e.value) for e in getattr(at, kind)]
     return "\n".join(parts)
 

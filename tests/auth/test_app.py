@@ -5,6 +5,7 @@ router — opened by its URL, switched to, or run on its own."""
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from streamlit.testing.v1 import AppTest
@@ -108,10 +109,16 @@ def test_sign_in_and_out(app, real_copy):
     shows_nothing_of_the_app(at)
 
 
-def test_the_password_is_not_kept_in_the_session(app, real_copy):
-    add_user(real_copy, "admin", "admin")
-    at = sign_in(app(real_copy).run(), "admin", PASSWORD)
+def signed_in_admin(app, db: Path) -> AppTest:
+    """An AppTest of `db` in which the administrator (a new account) has just signed in."""
+    add_user(db, "admin", "admin")
+    at = sign_in(app(db).run(), "admin", PASSWORD)
     assert at.session_state["imc_user"] == User("admin", "admin")
+    return at
+
+
+def test_the_password_is_not_kept_in_the_session(app, real_copy):
+    at = signed_in_admin(app, real_copy)
     kept = [at.session_state[k] for k in ("imc_login_password",) if k in at.session_state]
     assert PASSWORD not in [str(v) for v in kept]
 
@@ -154,9 +161,7 @@ def test_a_removed_user_is_signed_out_and_a_changed_role_applies_at_the_next_cli
 
 
 def test_a_password_changed_elsewhere_ends_the_session(app, real_copy):
-    add_user(real_copy, "admin", "admin")
-    at = sign_in(app(real_copy).run(), "admin", PASSWORD)
-    assert at.session_state["imc_user"] == User("admin", "admin")
+    at = signed_in_admin(app, real_copy)
     store_for(real_copy).set_password("admin", "новый-пароль-2")
     at.run()
     assert shows_login(at)

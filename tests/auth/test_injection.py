@@ -19,7 +19,7 @@ import pytest
 
 from auth.identity import User
 from etl.loader import InputFile, load_files
-from tests.auth.conftest import OWN, assert_no_exception
+from tests.auth.conftest import OWN, TEXT_KINDS, assert_no_exception
 from tests.etl.helpers import INSTITUTIONS_HEADER, write_csv
 from ui.views import export, safe
 
@@ -70,17 +70,7 @@ def live(text: str) -> list[str]:
 def markdown_texts(at) -> list[str]:
     """The Markdown sources of every element that renders Markdown, labels and tooltips included."""
     out: list[str] = []
-    for kind in (
-        "title",
-        "header",
-        "subheader",
-        "markdown",
-        "caption",
-        "info",
-        "warning",
-        "error",
-        "success",
-    ):
+    for kind in TEXT_KINDS:
         for element in getattr(at, kind):
             out.append(str(element.value))
             help_text = getattr(element.proto, "help", "")

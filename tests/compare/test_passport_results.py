@@ -13,10 +13,8 @@ import pytest
 
 from auth import identity
 from reports import passport
-from tests.note.test_results_note import fill
+from tests.note.test_results_note import build_results_db
 from warehouse import queries
-from warehouse.build import build_marts
-from warehouse.db import apply_schema
 
 P = "2024/2025"
 ADMIN = identity.User(login="admin", role="admin")
@@ -24,14 +22,7 @@ ADMIN = identity.User(login="admin", role="admin")
 
 @pytest.fixture(scope="module")
 def results_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("passport_results") / "w.duckdb"
-    con = duckdb.connect(str(path))
-    apply_schema(con)
-    fill(con)
-    build_marts(con)
-    con.execute("CHECKPOINT")
-    con.close()
-    yield path
+    yield build_results_db(tmp_path_factory.mktemp("passport_results") / "w.duckdb")
     queries.close_all()
 
 

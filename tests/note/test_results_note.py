@@ -80,16 +80,20 @@ def fill(con: duckdb.DuckDBPyConnection) -> None:
     )
 
 
-@pytest.fixture(scope="module")
-def results_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("results_note") / "w.duckdb"
+def build_results_db(path: Path) -> Path:
+    """A warehouse at `path` with the rows of `fill` and its marts built (also used by tests/compare)."""
     con = duckdb.connect(str(path))
     apply_schema(con)
     fill(con)
     build_marts(con)
     con.execute("CHECKPOINT")
     con.close()
-    yield path
+    return path
+
+
+@pytest.fixture(scope="module")
+def results_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    yield build_results_db(tmp_path_factory.mktemp("results_note") / "w.duckdb")
     queries.close_all()
 
 

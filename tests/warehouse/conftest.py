@@ -20,7 +20,7 @@ pupils S1 301, S2 100, K1 180, X1 200.
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import duckdb
@@ -38,6 +38,16 @@ d = dt.date
 def new_warehouse(folder: Path) -> duckdb.DuckDBPyConnection:
     con = duckdb.connect(str(folder / "w.duckdb"))
     apply_schema(con)
+    return con
+
+
+def built_warehouse(
+    folder: Path, fill: Callable[[duckdb.DuckDBPyConnection], None]
+) -> duckdb.DuckDBPyConnection:
+    """A new warehouse in `folder` with the rows of `fill` and its marts built."""
+    con = new_warehouse(folder)
+    fill(con)
+    build_marts(con)
     return con
 
 
@@ -231,9 +241,7 @@ def fill_main(con: duckdb.DuckDBPyConnection) -> None:
 
 @pytest.fixture(scope="module")
 def main_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = new_warehouse(tmp_path_factory.mktemp("main"))
-    fill_main(con)
-    build_marts(con)
+    con = built_warehouse(tmp_path_factory.mktemp("main"), fill_main)
     yield con
     con.close()
 

@@ -25,7 +25,7 @@ from typing import Any
 import duckdb
 import pytest
 
-from tests.warehouse.conftest import new_warehouse
+from tests.warehouse.conftest import built_warehouse, new_warehouse
 from tests.warehouse.helpers import insert_rows, institution
 from tests.warehouse.test_results import exam, vpr
 from warehouse.build import build_marts
@@ -66,9 +66,7 @@ def fill_flags(con: duckdb.DuckDBPyConnection) -> None:
 
 @pytest.fixture(scope="module")
 def flags_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = new_warehouse(tmp_path_factory.mktemp("flags"))
-    fill_flags(con)
-    build_marts(con)
+    con = built_warehouse(tmp_path_factory.mktemp("flags"), fill_flags)
     yield con
     con.close()
 

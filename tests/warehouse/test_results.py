@@ -35,7 +35,7 @@ import pandas as pd
 import pytest
 
 from etl.results import subject_key
-from tests.warehouse.conftest import new_warehouse
+from tests.warehouse.conftest import built_warehouse, new_warehouse
 from tests.warehouse.helpers import ict, insert_rows, institution
 from warehouse.build import build_marts
 from warehouse.settings import set_period_setting
@@ -140,9 +140,7 @@ def fill_results(con: duckdb.DuckDBPyConnection) -> None:
 
 @pytest.fixture(scope="module")
 def results_warehouse(tmp_path_factory: pytest.TempPathFactory) -> Iterator[duckdb.DuckDBPyConnection]:
-    con = new_warehouse(tmp_path_factory.mktemp("results"))
-    fill_results(con)
-    build_marts(con)
+    con = built_warehouse(tmp_path_factory.mktemp("results"), fill_results)
     yield con
     con.close()
 

@@ -132,7 +132,10 @@ def test_documents_of_another_institution_are_refused(demo_db):
     for scope in (note.NoteScope(inst_id=OTHER), note.NoteScope()):
         with pytest.raises(note.NoteError):
             note.build_note_model(demo_db, DIRECTOR, PERIOD, scope=scope, charts=False)
-    model = note.build_note_model(demo_db, DIRECTOR, PERIOD, scope=note.NoteScope(inst_id=OWN), charts=False)
+    # the appendices with names are an explicit choice (off by default, issue 14 point 14)
+    model = note.build_note_model(
+        demo_db, DIRECTOR, PERIOD, scope=note.NoteScope(inst_id=OWN), charts=False, include_names=True
+    )
     document = docx.Document(io.BytesIO(note.render_docx(model)))
     words = "\n".join(
         [p.text for p in document.paragraphs]

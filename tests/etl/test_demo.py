@@ -283,6 +283,8 @@ def test_city_sizes(city_frames: dict[str, pd.DataFrame]) -> None:
 
 
 def test_city_files_are_written_the_way_institutions_send_them(city: list[Path]) -> None:
+    # the CSV files (the results add XLSX protocols, which have no encoding or delimiter)
+    city = [p for p in city if p.suffix == ".csv"]
     facts = {p.name: read_demo_file(p)[2] for p in city}
     encodings = Counter(f["encoding"] for f in facts.values())
     assert encodings["cp1251"] >= 2 and encodings["utf-8-sig"] >= 2 and encodings["utf-8"] >= 1

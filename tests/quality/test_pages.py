@@ -77,7 +77,8 @@ def test_badges_follow_the_filters(app, handbuilt_db):
 
 @pytest.mark.parametrize(
     ("page", "staff_cards", "ict_cards"),
-    [("pages/staff.py", 4, 0), ("pages/ict.py", 0, 3), ("pages/innovation.py", 2, 1)],
+    # Кадры: four key indicators and the lapsed categories' card (issue 14, point 9), each with its badge
+    [("pages/staff.py", 5, 0), ("pages/ict.py", 0, 3), ("pages/innovation.py", 2, 1)],
 )
 def test_area_pages_carry_badges(app, handbuilt_db, page, staff_cards, ict_cards):
     at = app(handbuilt_db, page)

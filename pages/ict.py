@@ -14,18 +14,8 @@ kpi_codes = page.data.catalog.key_codes("ict")
 area.kpi_row(page, kpi_codes)
 
 # by name (ui.data.Ref): the cached chart rows and table are keyed by how the values are read, not by them
-if page.sel.by == "municipality":
-    long = page.ctx.ref(queries.municipality_values, page.sel.period, page.data.codes, page.sel.inst_type)
-    unit_word = "муниципалитетам"
-else:
-    long = page.ctx.ref(
-        queries.institution_values,
-        page.sel.period,
-        page.data.codes,
-        page.sel.municipality,
-        page.sel.inst_type,
-    )
-    unit_word = "организациям"
+long = area.values_ref(page)
+unit_word = "муниципалитетам" if page.sel.by == "municipality" else "организациям"
 current = page.data.scope_series[page.data.scope_series["period"] == page.sel.period]
 
 

@@ -88,17 +88,7 @@ with tab_trends:
 
 with tab_table:
     area.lag_chart(page, area.institution_values(page), key="staff_lag")
-    # by name (ui.data.Ref): the cached table is keyed by how its rows are read, not by the rows
-    if page.sel.by == "municipality":
-        long = page.ctx.ref(queries.municipality_values, page.sel.period, page.data.codes, page.sel.inst_type)
-    else:
-        long = page.ctx.ref(
-            queries.institution_values,
-            page.sel.period,
-            page.data.codes,
-            page.sel.municipality,
-            page.sel.inst_type,
-        )
+    long = area.values_ref(page)
     total = page.data.scope_series[page.data.scope_series["period"] == page.sel.period]
     tbl = page.ctx.view(
         views.indicator_table,

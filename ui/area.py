@@ -104,17 +104,23 @@ def kpi_row(page: AreaPage, codes: list[str]) -> None:
     )
 
 
-def institution_values(page: AreaPage) -> pd.DataFrame:
-    """The area's values by institution (or by municipality at region level) in the selected period."""
+def values_ref(page: AreaPage) -> Ref:
+    """The area's values by institution (or by municipality at region level) in the selected period, by name
+    (ui.data.Ref): cached charts and tables are keyed by how the values are read, not by the rows."""
     if page.sel.by == "municipality":
-        return page.ctx.q(queries.municipality_values, page.sel.period, page.data.codes, page.sel.inst_type)
-    return page.ctx.q(
+        return page.ctx.ref(queries.municipality_values, page.sel.period, page.data.codes, page.sel.inst_type)
+    return page.ctx.ref(
         queries.institution_values,
         page.sel.period,
         page.data.codes,
         page.sel.municipality,
         page.sel.inst_type,
     )
+
+
+def institution_values(page: AreaPage) -> pd.DataFrame:
+    """The rows of `values_ref`."""
+    return values_ref(page).value()
 
 
 def _keep_indicator() -> None:

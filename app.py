@@ -14,6 +14,7 @@ PAGES = [
     ("ict", "monitoring", ":material/computer:"),
     ("innovation", "monitoring", ":material/lightbulb:"),
     ("results", "monitoring", ":material/school:"),
+    ("plan", "monitoring", ":material/event_note:"),
     ("compare", "monitoring", ":material/compare_arrows:"),
     ("upload", "data", ":material/upload_file:"),
     ("quality", "data", ":material/fact_check:"),

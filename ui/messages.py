@@ -93,6 +93,7 @@ PAGE_TITLES = {
     "compare": "Сравнение",
     "note": "Аналитическая справка",
     "results": "Результаты обучения",
+    "plan": "Планирование",
 }
 
 # the results page

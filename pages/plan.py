@@ -1,0 +1,166 @@
+"""Планирование: the training plan (план-график КПК) with the needs people named, the five-year attestation
+plan, mentoring of young specialists, and the age and service structure in the bands of form ОО-1
+(indicators.md, «Planning»). The lists of people are person-level: a director sees their own institution's
+people and is told so (as on «Кадры»); the counts of the other tabs follow the filters for every role."""
+
+import streamlit as st
+
+from ru import fmt
+from ui import filters, messages, widgets
+from ui.views import plan as views
+from ui.views import safe
+from ui.views.tables import scope_label, title
+from warehouse import queries
+
+ctx = widgets.start(messages.PAGE_TITLES["plan"])
+sel = filters.sidebar_filters(ctx)
+institutions = ctx.q(queries.list_institutions)
+where = scope_label(sel.municipality)
+subject = views.institution_name(institutions, sel.inst_id) or where
+d = views.planning_date(sel.period, ctx.q(queries.methodology_settings))
+# the person-level lists' scope and whose people they hold (a director: their own institution, whatever is shown)
+people_scope = queries.due_scope(ctx.user, sel.scope)
+people_of, own_notice, notice_stands_out = views.people_subject(
+    ctx.user.person_scope, institutions, sel.inst_id, subject
+)
+
+
+def people_notice() -> None:
+    st.caption(messages.PERSONAL_DATA_NOTE)
+    if own_notice:
+        (st.info if notice_stands_out else st.caption)(safe.md(own_notice))
+
+
+# the slot of «Скачать план (XLSX/DOCX)» (views.PLAN_DOWNLOAD_LABEL, views.plan_file_name): the documents are
+# reports/plan.py's (`python -m etl plan`); their two download buttons go into this container
+downloads = st.container()
+
+tab_training, tab_attestation, tab_mentoring, tab_structure = st.tabs(
+    list(views.TAB_TITLES), key="tab", bind="query-params"
+)
+
+with tab_training:
+    people_notice()
+    st.caption(safe.md(views.planning_year_text(d)))
+    rows = ctx.q(queries.training_plan, people_scope)
+    plan_title = title("План-график повышения квалификации", sel.period, people_of)
+    if rows.empty:
+        st.markdown(f"**{safe.md(plan_title)}**")
+        st.info(views.EMPTY["training"])
+    else:
+        widgets.table(
+            views.training_plan_table(rows),
+            key="plan_training",
+            title=f"{plan_title}: {fmt.integer(len(rows))} чел.",
+            file_stem="plan_grafik_kpk",
+            period=sel.period,
+            preview_rows=views.PEOPLE_SHOWN,
+        )
+        by_month, by_inst = st.columns(2)
+        with by_month:
+            widgets.table(
+                views.training_by_month(rows),
+                key="plan_training_months",
+                title=title("Повышение квалификации по месяцам", sel.period, people_of),
+                file_stem="kpk_po_mesyatsam",
+                period=sel.period,
+            )
+        with by_inst:
+            widgets.table(
+                views.training_by_institution(rows),
+                key="plan_training_institutions",
+                title=title("Повышение квалификации по организациям", sel.period, people_of),
+                file_stem="kpk_po_organizaciyam",
+                period=sel.period,
+            )
+    summary = ctx.q(queries.needs_summary, sel.scope)
+    needs_title = title("Профессиональные потребности педагогов", sel.period, subject)
+    if summary.empty:
+        st.markdown(f"**{safe.md(needs_title)}**")
+        st.info(views.EMPTY["needs"])
+    else:
+        widgets.chart(views.needs_figure(summary, needs_title), key="plan_needs_chart")
+        widgets.table(
+            views.needs_table(summary),
+            key="plan_needs",
+            title=f"{needs_title}: по темам и формам",
+            file_stem="potrebnosti",
+            period=sel.period,
+        )
+
+with tab_attestation:
+    rows = ctx.q(queries.attestation_plan, sel.scope)
+    st.caption(views.ATTESTATION_WAVE_NOTE)
+    att_title = title("Перспективный план аттестации", sel.period, subject)
+    if rows.empty:
+        st.markdown(f"**{safe.md(att_title)}**")
+        st.info(views.EMPTY["attestation"])
+    else:
+        widgets.chart(
+            views.attestation_figure(
+                rows, institutions, d, title("Категории по году истечения", sel.period, subject)
+            ),
+            key="plan_attestation_chart",
+        )
+        widgets.table(
+            views.attestation_table(rows, d),
+            key="plan_attestation",
+            title=f"{att_title}: по организациям",
+            file_stem="plan_attestacii",
+            period=sel.period,
+        )
+
+with tab_mentoring:
+    people_notice()
+    rows = ctx.q(queries.mentoring, people_scope)
+    if rows.empty:
+        st.info(views.EMPTY["mentoring"])
+    else:
+        st.caption(views.mentoring_text(rows))
+        widgets.table(
+            views.without_mentor_table(rows),
+            key="plan_no_mentor",
+            title=title("Молодые специалисты без наставника", sel.period, people_of),
+            file_stem="bez_nastavnika",
+            period=sel.period,
+        )
+        widgets.table(
+            views.mentor_pairs_table(rows),
+            key="plan_mentor_pairs",
+            title=title("Наставники и молодые специалисты", sel.period, people_of),
+            file_stem="nastavniki",
+            period=sel.period,
+        )
+
+with tab_structure:
+    structure = ctx.q(queries.age_service_structure, sel.scope)
+    forecast = ctx.q(queries.retirement_age_forecast, sel.scope)
+    if structure.empty:
+        st.info(views.EMPTY["structure"])
+    else:
+        st.markdown(f"**{safe.md(views.RETIREMENT_TITLE)}**")
+        for col, (label, value) in zip(st.columns(3), views.retirement_cards(forecast), strict=False):
+            col.metric(label, value)
+        left, right = st.columns([2, 3])
+        with left:
+            widgets.chart(
+                views.age_pyramid(structure, title("Возраст и пол (полосы ОО-1)", sel.period, subject)),
+                key="plan_pyramid",
+            )
+        with right:
+            widgets.table(
+                views.age_service_table(structure),
+                key="plan_age_service",
+                title=title("Возраст и педагогический стаж (полосы ОО-1)", sel.period, subject),
+                file_stem="vozrast_stazh_oo1",
+                period=sel.period,
+            )
+        widgets.table(
+            views.retirement_table(forecast),
+            key="plan_retirement",
+            title=title(views.RETIREMENT_TITLE, sel.period, subject),
+            file_stem="vozrast_60",
+            period=sel.period,
+        )
+
+widgets.catalog_link()

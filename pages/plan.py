@@ -58,12 +58,14 @@ with tab_training:
         )
         by_month, by_inst = st.columns(2)
         with by_month:
+            months = views.training_by_month(rows)
             widgets.table(
-                views.training_by_month(rows),
+                months,
                 key="plan_training_months",
                 title=title("Повышение квалификации по месяцам", sel.period, people_of),
                 file_stem="kpk_po_mesyatsam",
                 period=sel.period,
+                height=views.fit_height(months),
             )
         with by_inst:
             widgets.table(
@@ -79,13 +81,18 @@ with tab_training:
         st.markdown(f"**{safe.md(needs_title)}**")
         st.info(views.EMPTY["needs"])
     else:
-        widgets.chart(views.needs_figure(summary, needs_title), key="plan_needs_chart")
+        widgets.chart(
+            views.needs_figure(summary, f"{needs_title}: число педагогов по темам и формам"),
+            key="plan_needs_chart",
+        )
+        needs = views.needs_table(summary)
         widgets.table(
-            views.needs_table(summary),
+            needs,
             key="plan_needs",
             title=f"{needs_title}: по темам и формам",
             file_stem="potrebnosti",
             period=sel.period,
+            height=views.fit_height(needs),
         )
 
 with tab_attestation:
@@ -98,7 +105,10 @@ with tab_attestation:
     else:
         widgets.chart(
             views.attestation_figure(
-                rows, institutions, d, title("Категории по году истечения", sel.period, subject)
+                rows,
+                institutions,
+                d,
+                title("Высшая и первая категории по году истечения срока", sel.period, subject),
             ),
             key="plan_attestation_chart",
         )
@@ -139,28 +149,31 @@ with tab_structure:
         st.info(views.EMPTY["structure"])
     else:
         st.markdown(f"**{safe.md(views.RETIREMENT_TITLE)}**")
+        st.caption(views.RETIREMENT_NOTE.format(d=fmt.date(d)))
         for col, (label, value) in zip(st.columns(3), views.retirement_cards(forecast), strict=False):
             col.metric(label, value)
-        left, right = st.columns([2, 3])
+        left, right = st.columns(2)
         with left:
             widgets.chart(
-                views.age_pyramid(structure, title("Возраст и пол (полосы ОО-1)", sel.period, subject)),
+                views.age_pyramid(structure, title("Возрастная пирамида", sel.period, subject)),
                 key="plan_pyramid",
             )
         with right:
             widgets.table(
-                views.age_service_table(structure),
-                key="plan_age_service",
-                title=title("Возраст и педагогический стаж (полосы ОО-1)", sel.period, subject),
-                file_stem="vozrast_stazh_oo1",
+                views.retirement_table(forecast),
+                key="plan_retirement",
+                title=title(views.RETIREMENT_TITLE, sel.period, subject),
+                file_stem="vozrast_60",
                 period=sel.period,
             )
+        ages = views.age_service_table(structure)
         widgets.table(
-            views.retirement_table(forecast),
-            key="plan_retirement",
-            title=title(views.RETIREMENT_TITLE, sel.period, subject),
-            file_stem="vozrast_60",
+            ages,
+            key="plan_age_service",
+            title=title("Возраст и педагогический стаж (полосы ОО-1)", sel.period, subject),
+            file_stem="vozrast_stazh_oo1",
             period=sel.period,
+            height=views.fit_height(ages),
         )
 
 widgets.catalog_link()

@@ -68,6 +68,10 @@ ATTESTATION_WAVE_NOTE = (
 )
 PLAN_DOWNLOAD_LABEL = "Скачать план (XLSX/DOCX)"
 RETIREMENT_TITLE = f"Будут в возрасте {RETIREMENT_AGE} лет и старше"
+RETIREMENT_NOTE = (
+    f"Число работников, которым через 1, 3 и 5 лет от {{d}} будет {RETIREMENT_AGE} лет или больше "
+    f"(включая тех, кому {RETIREMENT_AGE} уже исполнилось)."
+)
 PEOPLE_SHOWN = 500  # rows of a list of people on the page; the Excel file has them all
 
 
@@ -113,6 +117,13 @@ def institution_name(institutions: pd.DataFrame, inst_id: str | None) -> str | N
         return None
     names = institutions.loc[institutions["inst_id"] == inst_id, "short_name"]
     return str(names.iloc[0]) if len(names) else inst_id
+
+
+def fit_height(tbl: Table, most: int = 15) -> int | str:
+    """A table's height in pixels that shows every row of a short table (up to `most`) without a
+    scroll bar; longer tables keep Streamlit's own height."""
+    rows = len(tbl.frame)
+    return 36 * (rows + 1) + 4 if 0 < rows <= most else "auto"
 
 
 def planning_year_text(d: dt.date) -> str:
@@ -175,7 +186,7 @@ def training_plan_table(rows: pd.DataFrame) -> Table:
     return Table(
         frame=frame.reset_index(drop=True),
         dates=["Окончание последних КПК", "Срок следующих КПК"],
-        pinned=["Месяц", "ФИО"],
+        pinned=["Месяц"],
     )
 
 
@@ -310,7 +321,7 @@ def needs_figure(summary: pd.DataFrame, title: str) -> go.Figure:
             hoverinfo="skip",
         )
     )
-    fig.update_layout(barmode="stack")
+    fig.update_layout(barmode="stack", legend_traceorder="normal")
     fig.update_xaxes(rangemode="tozero", title="чел.", range=[0, max(totals) * 1.12 + 1])
     fig.update_yaxes(type="category", categoryorder="array", categoryarray=needs, title=None)
     return _layout(fig, title, max(300, 110 + 30 * len(needs)))
@@ -444,7 +455,7 @@ def without_mentor_table(rows: pd.DataFrame) -> Table:
             "Должность": part["position"].map(lambda c: messages.position_label(str(c))),
         }
     )
-    return Table(frame=frame.reset_index(drop=True), pinned=["ФИО"])
+    return Table(frame=frame.reset_index(drop=True))
 
 
 def mentor_pairs_table(rows: pd.DataFrame) -> Table:
@@ -461,7 +472,7 @@ def mentor_pairs_table(rows: pd.DataFrame) -> Table:
         }
     )
     frame = frame.sort_values(["Организация", "Наставник", "Молодой специалист"], kind="stable")
-    return Table(frame=frame.reset_index(drop=True), pinned=["Наставник"])
+    return Table(frame=frame.reset_index(drop=True))
 
 
 # ----------------------------------------------------------------------------------------- age and service

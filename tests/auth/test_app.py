@@ -30,6 +30,7 @@ ALL_PAGES = [
     "pages/staff.py",
     "pages/ict.py",
     "pages/innovation.py",
+    "pages/plan.py",
     "pages/compare.py",
     "pages/upload.py",
     "pages/quality.py",

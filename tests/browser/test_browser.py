@@ -31,6 +31,7 @@ PAGES = {
     "ict": ("ict", True),
     "innovation": ("innovation", True),
     "results": ("results", True),
+    "plan": ("plan", False),  # one chart in the open tab (the wait is for two)
     "catalog": ("catalog", False),
     "upload": ("upload", False),
     "quality": ("quality", False),

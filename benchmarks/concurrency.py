@@ -30,16 +30,11 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-# the pages a session can drive with its default filters (upload and note wait for a file or a click)
-PAGES = [
-    "pages/overview.py",
-    "pages/staff.py",
-    "pages/ict.py",
-    "pages/innovation.py",
-    "pages/compare.py",
-    "pages/quality.py",
-    "pages/catalog.py",
-]
+from benchmarks.pages import PAGES as DASHBOARD_PAGES  # noqa: E402 (after the repository is on the path)
+
+# the pages a session can drive with its default filters (upload and note wait for a file or a click): the
+# dashboards that benchmarks/pages.py times, the comparison and data quality
+PAGES = [*DASHBOARD_PAGES, "pages/compare.py", "pages/quality.py"]
 SESSIONS = (1, 5, 20)
 ROLES = ("admin", "head", "methodist")
 _logins = itertools.count(1)

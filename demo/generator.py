@@ -84,39 +84,32 @@ RESULTS = tuple(c.RESULTS)
 
 # What the loader must quarantine in the city set, and nothing else. `rows` counts the rows of the file
 # that break the rule (both copies of a duplicated key are quarantined).
-PLANTED_ERRORS: tuple[dict[str, Any], ...] = (
-    {"dataset": "staff", "rule": "inst_id not in the registry", "rows": 1, "how": "inst_id BGR-S1"},
-    {"dataset": "staff", "rule": "ped_experience_years > age - 14", "rows": 1, "how": "ped = age - 5"},
-    {"dataset": "staff", "rule": "category_date required (высшая)", "rows": 1, "how": "date left empty"},
-    {
-        "dataset": "staff",
-        "rule": "age at the reporting date below 16",
-        "rows": 1,
-        "how": "birth year 2012 (age 12; necessarily also breaks ped <= age - 14)",
-    },
-    {
-        "dataset": "staff",
-        "rule": "duplicate (period, inst_id, staff_id)",
-        "rows": 2,
-        "how": "two people, one number",
-    },
-    {"dataset": "staff", "rule": "unknown position", "rows": 1, "how": "«учитель начальных классов»"},
-    {"dataset": "staff", "rule": "category_date after the reporting date", "rows": 1, "how": "12.10.2024"},
-    {
-        "dataset": "ict",
-        "rule": "computers_learning > computers_total",
-        "rows": 1,
-        "how": "learning = total + k",
-    },
+_PLANTED_FIELDS = ("dataset", "rule", "rows", "how")
+PLANTED_ERRORS: tuple[dict[str, Any], ...] = tuple(
+    dict(zip(_PLANTED_FIELDS, planted, strict=True))
+    for planted in (
+        ("staff", "inst_id not in the registry", 1, "inst_id BGR-S1"),
+        ("staff", "ped_experience_years > age - 14", 1, "ped = age - 5"),
+        ("staff", "category_date required (высшая)", 1, "date left empty"),
+        (
+            "staff",
+            "age at the reporting date below 16",
+            1,
+            "birth year 2012 (age 12; necessarily also breaks ped <= age - 14)",
+        ),
+        ("staff", "duplicate (period, inst_id, staff_id)", 2, "two people, one number"),
+        ("staff", "unknown position", 1, "«учитель начальных классов»"),
+        ("staff", "category_date after the reporting date", 1, "12.10.2024"),
+        ("ict", "computers_learning > computers_total", 1, "learning = total + k"),
+    )
 )
 BAD_INST_ID = "BGR-S1"
 BAD_POSITION = "учитель начальных классов"
 
 
-SURNAMES_M = data_files.load("names")["surnames_m"]
-FIRST_M = data_files.load("names")["first_m"]
-FIRST_F = data_files.load("names")["first_f"]
-PATRONYMICS_M = data_files.load("names")["patronymics_m"]
+_NAMES = data_files.load("names")
+SURNAMES_M, FIRST_M, FIRST_F = _NAMES["surnames_m"], _NAMES["first_m"], _NAMES["first_f"]
+PATRONYMICS_M = _NAMES["patronymics_m"]
 
 
 def _female_surname(surname: str) -> str:

@@ -8,6 +8,7 @@ row rules that need more than a type (ranges, cross-field rules) live in `expect
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from warehouse.subjects import SUBJECT_NAMES_RU
 
@@ -147,6 +148,12 @@ RESULTS: dict[str, tuple[str, ...]] = {
     "winner": ("победитель",),
 }
 
+# the columns every dataset but the registry begins with: which school year, which institution
+PERIOD_AND_INSTITUTION = (
+    Column("period", "Учебный год", PERIOD, required=True),
+    Column("inst_id", "Код организации", TEXT, required=True),
+)
+
 INSTITUTIONS = Dataset(
     name="institutions",
     title_ru="Справочник организаций",
@@ -168,8 +175,7 @@ STAFF = Dataset(
     title_ru="Сведения о педагогических работниках",
     key=("period", "inst_id", "staff_id"),
     columns=(
-        Column("period", "Учебный год", PERIOD, required=True),
-        Column("inst_id", "Код организации", TEXT, required=True),
+        *PERIOD_AND_INSTITUTION,
         Column("staff_id", "Табельный номер", TEXT, required=True),
         Column("full_name", "ФИО", TEXT, personal=True),
         Column("position", "Должность", ENUM, required=True, labels=POSITIONS),
@@ -197,8 +203,7 @@ ICT = Dataset(
     title_ru="Сведения об информатизации",
     key=("period", "inst_id"),
     columns=(
-        Column("period", "Учебный год", PERIOD, required=True),
-        Column("inst_id", "Код организации", TEXT, required=True),
+        *PERIOD_AND_INSTITUTION,
         Column("students", "Численность обучающихся (воспитанников)", INT, required=True),
         Column("computers_total", "Персональных компьютеров всего", INT, required=True),
         Column("computers_learning", "из них используемых в учебных целях", INT, required=True),
@@ -233,8 +238,7 @@ INNOVATION = Dataset(
     title_ru="Сведения об инновационной деятельности",
     key=("period", "inst_id", "record_id"),
     columns=(
-        Column("period", "Учебный год", PERIOD, required=True),
-        Column("inst_id", "Код организации", TEXT, required=True),
+        *PERIOD_AND_INSTITUTION,
         Column("record_id", "Номер записи", TEXT, required=True),
         Column("activity_type", "Вид деятельности", ENUM, required=True, labels=ACTIVITY_TYPES),
         Column("level", "Уровень", ENUM, required=True, labels=LEVELS),
@@ -286,60 +290,72 @@ STAGES: dict[str, tuple[str, ...]] = {
     "final": ("заключительный", "заключительный этап"),
 }
 
-EXAM_RESULTS = Dataset(
-    name="exam_results",
-    title_ru="Результаты ГИА (ЕГЭ, ОГЭ, ГВЭ)",
-    key=("period", "inst_id", "exam", "subject", "participant_id"),
+# the columns the three results datasets share: a participant is a code from the protocol, never a name
+GRADE = Column("grade", "Класс", INT, required=True)
+PARTICIPANT = Column("participant_id", "Код участника", TEXT, required=True, personal=True)
+PRIMARY_SCORE = Column("primary_score", "Первичный балл", NUMBER)
+
+
+def _results_dataset(
+    name: str, title_ru: str, unit: tuple[str, ...], columns: tuple[Column, ...], **more: Any
+) -> Dataset:
+    """A results dataset: a file's rows replace the stored rows of their institution, period and `unit`
+    (data contract, "Replace, don't append"), and a participant has one row per unit (the key)."""
+    return Dataset(
+        name=name,
+        title_ru=title_ru,
+        key=("period", "inst_id", *unit, "participant_id"),
+        replace_unit=("period", "inst_id", *unit),
+        columns=(*PERIOD_AND_INSTITUTION, *columns),
+        **more,
+    )
+
+
+EXAM_RESULTS = _results_dataset(
+    "exam_results",
+    "Результаты ГИА (ЕГЭ, ОГЭ, ГВЭ)",
     # a РЦОИ file is one subject for all schools: loading mathematics never removes Russian
-    replace_unit=("period", "inst_id", "exam", "subject"),
+    unit=("exam", "subject"),
     columns=(
-        Column("period", "Учебный год", PERIOD, required=True),
-        Column("inst_id", "Код организации", TEXT, required=True),
         Column("exam", "Форма ГИА", ENUM, required=True, labels=EXAMS),
-        Column("grade", "Класс", INT, required=True),
+        GRADE,
         Column("subject", "Предмет", ENUM, required=True, labels=EXAM_SUBJECTS),
-        Column("participant_id", "Код участника", TEXT, required=True, personal=True),
-        Column("primary_score", "Первичный балл", NUMBER),
+        PARTICIPANT,
+        PRIMARY_SCORE,
         Column("score", "Тестовый балл", INT),
         Column("mark", "Отметка", INT),
     ),
 )
 
-VPR_RESULTS = Dataset(
-    name="vpr_results",
-    title_ru="Результаты ВПР",
-    key=("period", "inst_id", "grade", "subject", "participant_id"),
-    replace_unit=("period", "inst_id", "grade", "subject"),
+VPR_RESULTS = _results_dataset(
+    "vpr_results",
+    "Результаты ВПР",
+    unit=("grade", "subject"),
     columns=(
-        Column("period", "Учебный год", PERIOD, required=True),
-        Column("inst_id", "Код организации", TEXT, required=True),
-        Column("grade", "Класс", INT, required=True),
+        GRADE,
         Column("subject", "Предмет", ENUM, required=True, labels=VPR_SUBJECTS),
-        Column("participant_id", "Код участника", TEXT, required=True, personal=True),
-        Column("primary_score", "Первичный балл", NUMBER),
+        PARTICIPANT,
+        PRIMARY_SCORE,
         Column("mark", "Отметка за ВПР", INT, required=True),
         Column("journal_mark", "Отметка по журналу", INT),
     ),
 )
 
-OLYMPIAD = Dataset(
-    name="olympiad",
-    title_ru="Результаты всероссийской олимпиады школьников",
-    key=("period", "inst_id", "stage", "subject", "participant_id"),
-    replace_unit=("period", "inst_id", "stage", "subject"),
-    # the olympiad's subject is free text: «Математика » and «математика» are one subject (indicators.md)
-    compared_as=(("subject", "subject_key"),),
-    stored_derived=("subject_key",),
+OLYMPIAD = _results_dataset(
+    "olympiad",
+    "Результаты всероссийской олимпиады школьников",
+    unit=("stage", "subject"),
     columns=(
-        Column("period", "Учебный год", PERIOD, required=True),
-        Column("inst_id", "Код организации", TEXT, required=True),
         Column("stage", "Этап", ENUM, required=True, labels=STAGES),
         Column("subject", "Предмет", TEXT, required=True),
-        Column("grade", "Класс", INT, required=True),
-        Column("participant_id", "Код участника", TEXT, required=True, personal=True),
+        GRADE,
+        PARTICIPANT,
         Column("score", "Балл", NUMBER),
         Column("status", "Статус", ENUM, required=True, labels=RESULTS),
     ),
+    # the olympiad's subject is free text: «Математика » and «математика» are one subject (indicators.md)
+    compared_as=(("subject", "subject_key"),),
+    stored_derived=("subject_key",),
 )
 
 RESULT_DATASETS = ("exam_results", "vpr_results", "olympiad")
@@ -374,8 +390,7 @@ STAFF_NEEDS = Dataset(
     key=("period", "inst_id", "staff_id", "need"),
     # like staff: a survey file replaces the institution's whole survey of the period
     columns=(
-        Column("period", "Учебный год", PERIOD, required=True),
-        Column("inst_id", "Код организации", TEXT, required=True),
+        *PERIOD_AND_INSTITUTION,
         Column("staff_id", "Табельный номер", TEXT, required=True),
         Column("need", "Профессиональная потребность", ENUM, required=True, labels=NEEDS),
         Column("form", "Предпочтительная форма", ENUM, labels=NEED_FORMS),

@@ -617,6 +617,30 @@ def _legend_lines(names: Sequence[str]) -> int:
     return sum(_wrap(n).count("\n") + 1 for n in names)
 
 
+def _series_figure(
+    series: Mapping[str, Sequence[float | None]], height_cm: float, title: str | None
+) -> tuple[dict[str, Sequence[float | None]], Any, Any]:
+    """A chart of one or more series, its legend (when there are several) under the axes: the series by
+    their wrapped names, the figure, taller by the legend's lines, and its styled axes."""
+    wrapped = {_wrap(name): values for name, values in series.items()}
+    legend_cm = 0.42 * _legend_lines(list(series)) if len(series) > 1 else 0.0
+    fig = _figure(height_cm + legend_cm, bottom_cm=0.9 + legend_cm, top_cm=0.9 if title else 0.4)
+    ax = fig.add_subplot()
+    _style_axes(ax)
+    return wrapped, fig, ax
+
+
+def _label_series_axes(ax: Any, unit: str | None, title: str | None, *, legend: bool) -> None:
+    """The value axis in `unit`, the title on the left, the legend under the axes."""
+    _number_axis(ax.yaxis, unit)
+    if unit:
+        ax.set_ylabel(unit, fontsize=CHART_FONT_PT)
+    if title:
+        ax.set_title(title, fontsize=CHART_FONT_PT + 1, loc="left")
+    if legend:
+        _legend_below(ax)
+
+
 def bar_chart(
     labels: Sequence[str],
     values: Sequence[float | None],
@@ -685,12 +709,7 @@ def line_chart(
 ) -> bytes:
     """Lines over periods, one per series, each point labelled; gaps where a value is missing. The legend
     (long names are wrapped) goes under the chart."""
-    wrapped = {_wrap(name): values for name, values in series.items()}
-    legend_cm = 0.42 * _legend_lines(list(series)) if len(series) > 1 else 0.0
-    total = height_cm + legend_cm
-    fig = _figure(total, bottom_cm=0.9 + legend_cm, top_cm=0.9 if title else 0.4)
-    ax = fig.add_subplot()
-    _style_axes(ax)
+    wrapped, fig, ax = _series_figure(series, height_cm, title)
     xs = list(range(len(x_labels)))
     for i, (name, values) in enumerate(wrapped.items()):
         ys = [float("nan") if fmt.is_missing(v) else _float(v) for v in values]
@@ -709,13 +728,7 @@ def line_chart(
                 )
     ax.set_xticks(xs, list(x_labels), fontsize=CHART_FONT_PT)
     ax.set_xlim(-0.4, len(xs) - 0.6)
-    _number_axis(ax.yaxis, unit)
-    if unit:
-        ax.set_ylabel(unit, fontsize=CHART_FONT_PT)
-    if title:
-        ax.set_title(title, fontsize=CHART_FONT_PT + 1, loc="left")
-    if len(series) > 1:
-        _legend_below(ax)
+    _label_series_axes(ax, unit, title, legend=len(series) > 1)
     ax.margins(y=0.15)
     return figure_png(fig)
 
@@ -731,12 +744,7 @@ def grouped_bar_chart(
 ) -> bytes:
     """Vertical bars: one group per category, one bar (or stacked part) per series, labelled; the legend
     goes under the chart."""
-    wrapped = {_wrap(name): values for name, values in series.items()}
-    legend_cm = 0.42 * _legend_lines(list(series)) if len(series) > 1 else 0.0
-    total = height_cm + legend_cm
-    fig = _figure(total, bottom_cm=0.9 + legend_cm, top_cm=0.9 if title else 0.4)
-    ax = fig.add_subplot()
-    _style_axes(ax)
+    wrapped, fig, ax = _series_figure(series, height_cm, title)
     n = max(len(wrapped), 1)
     width = 0.8 if stacked else 0.8 / n
     bottoms = [0.0] * len(categories)
@@ -762,12 +770,6 @@ def grouped_bar_chart(
         if stacked:
             bottoms = [b + y for b, y in zip(bottoms, ys, strict=True)]
     ax.set_xticks(range(len(categories)), list(categories), fontsize=CHART_FONT_PT)
-    _number_axis(ax.yaxis, unit)
-    if unit:
-        ax.set_ylabel(unit, fontsize=CHART_FONT_PT)
-    if title:
-        ax.set_title(title, fontsize=CHART_FONT_PT + 1, loc="left")
-    if len(wrapped) > 1:
-        _legend_below(ax)
+    _label_series_axes(ax, unit, title, legend=len(wrapped) > 1)
     ax.margins(y=0.12)
     return figure_png(fig)

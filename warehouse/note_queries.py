@@ -2,9 +2,12 @@
 where the period's data came from, who submitted it, and what the checks set aside.
 
 Same conventions as warehouse/queries.py: `(db_path, user, …)` in, a DataFrame or a small value out; the SQL
-is in warehouse/sql/note/*.sql, run through the read API with named parameters; no Streamlit. Only counts and file names leave these functions, never person-level data.
-The scope is a municipality (None = every one), an institution type (None = every type) and an institution
-(None = every institution of the rest of the scope).
+is in warehouse/sql/note/*.sql, run through the read API with named parameters; no Streamlit. Only counts
+and file names leave these functions, never person-level data.
+The scope is a period, a municipality (None = every one), an institution type (None = every type) and an
+institution (None = every institution of the rest of the scope); the functions that take just that are
+written for its named parameters and called with the one scope signature (`ScopedQuery`,
+warehouse/scope.py).
 """
 
 from __future__ import annotations
@@ -15,13 +18,10 @@ import pandas as pd
 
 from auth.identity import User
 from warehouse import read
+from warehouse.scope import ScopedQuery, ScopeParams
 
 # an institution code no registry holds (a director asking about another institution's results gets no rows)
 NO_INSTITUTION = "\x00"
-
-
-def _scope(municipality: str | None, inst_type: str | None, inst_id: str | None) -> dict[str, str | None]:
-    return {"municipality": municipality, "inst_type": inst_type, "inst_id": inst_id}
 
 
 def _own(user: User, inst_id: str | None) -> str | None:
@@ -31,47 +31,29 @@ def _own(user: User, inst_id: str | None) -> str | None:
     return user.person_scope if inst_id in (None, user.person_scope) else NO_INSTITUTION
 
 
-def source_files(
-    db_path: str | os.PathLike[str],
-    user: User,
-    period: str,
-    municipality: str | None = None,
-    inst_type: str | None = None,
-    inst_id: str | None = None,
-) -> pd.DataFrame:
+@ScopedQuery
+def source_files(db_path: str | os.PathLike[str], user: User, scope: ScopeParams) -> pd.DataFrame:
     """The loaded files whose rows are in the scope's data of `period` (and the registry's files).
 
     Columns: dataset, source_file, loaded_at, status, rows (the file's rows in the scope). Rows are replaced
     per institution and period, so a file that was fully superseded by a resubmission is not listed.
     """
-    return read.frame(db_path, "note/source_files", period=period, **_scope(municipality, inst_type, inst_id))
+    return read.frame(db_path, "note/source_files", **scope)
 
 
-def submissions(
-    db_path: str | os.PathLike[str],
-    user: User,
-    period: str,
-    municipality: str | None = None,
-    inst_type: str | None = None,
-    inst_id: str | None = None,
-) -> pd.DataFrame:
+@ScopedQuery
+def submissions(db_path: str | os.PathLike[str], user: User, scope: ScopeParams) -> pd.DataFrame:
     """Every registry institution of the scope and whether it sent each dataset for `period`.
 
     Columns: inst_id, short_name, inst_type, municipality, staff, ict, innovation, exam_results, vpr_results,
     olympiad (booleans).
     An institution without innovation records may simply have had none; staff and ict are expected.
     """
-    return read.frame(db_path, "note/submissions", period=period, **_scope(municipality, inst_type, inst_id))
+    return read.frame(db_path, "note/submissions", **scope)
 
 
-def quality_counts(
-    db_path: str | os.PathLike[str],
-    user: User,
-    period: str,
-    municipality: str | None = None,
-    inst_type: str | None = None,
-    inst_id: str | None = None,
-) -> dict[str, int]:
+@ScopedQuery
+def quality_counts(db_path: str | os.PathLike[str], user: User, scope: ScopeParams) -> dict[str, int]:
     """What the checks set aside for `period` in the scope.
 
     `quarantined`: rows of the scope's institutions kept in quarantine (a row breaking two rules counts
@@ -79,9 +61,7 @@ def quality_counts(
     belong to no scope, so they are reported for a whole-municipality or regional note only);
     `warnings`: data-quality warnings of the scope's institutions.
     """
-    frame = read.frame(
-        db_path, "note/quality_counts", period=period, **_scope(municipality, inst_type, inst_id)
-    )
+    frame = read.frame(db_path, "note/quality_counts", **scope)
     row = frame.iloc[0]
     return {k: int(row[k]) for k in ("quarantined", "unknown_institution", "warnings")}
 
@@ -133,21 +113,16 @@ def results_institutions(
         "note/results_institutions",
         periods=list(periods),
         codes=list(codes),
-        **_scope(municipality, inst_type, inst_id),
+        municipality=municipality,
+        inst_type=inst_type,
+        inst_id=inst_id,
     )
 
 
-def result_flags(
-    db_path: str | os.PathLike[str],
-    user: User,
-    period: str,
-    municipality: str | None = None,
-    inst_type: str | None = None,
-    inst_id: str | None = None,
-) -> pd.DataFrame:
+@ScopedQuery
+def result_flags(db_path: str | os.PathLike[str], user: User, scope: ScopeParams) -> pd.DataFrame:
     """mart.result_flags of the scope's institutions in `period`, with short_name (a director: their own).
 
     Columns: short_name, municipality, period, inst_id, flag, subject, grade, value, threshold, message_ru.
     """
-    inst_id = _own(user, inst_id)
-    return read.frame(db_path, "note/result_flags", period=period, **_scope(municipality, inst_type, inst_id))
+    return read.frame(db_path, "note/result_flags", **{**scope, "inst_id": _own(user, scope["inst_id"])})

@@ -31,6 +31,7 @@ import pandas as pd
 from auth.identity import User
 from warehouse import read
 from warehouse.db import attach_read_only
+from warehouse.scope import ScopedQuery, ScopeParams
 from warehouse.settings import DEFAULTS, current_settings
 
 DATASETS = ("staff", "ict", "innovation")
@@ -43,12 +44,6 @@ WARNING_RULES = ("missing_submission", "yoy_change", "outlier_mad", "mentor_unkn
 SCORED_WARNING_RULES = ("yoy_change", "outlier_mad")
 WARNING_PENALTY = 10.0
 SCORE_BANDS = ((90.0, "good"), (70.0, "fair"), (0.0, "poor"))
-
-
-def _scope(
-    municipality: str | None, inst_type: str | None, inst_id: str | None = None
-) -> dict[str, str | None]:
-    return {"municipality": municipality, "inst_type": inst_type, "inst_id": inst_id}
 
 
 # ----------------------------------------------------------------------------------------- settings
@@ -187,22 +182,18 @@ COMPLETENESS_COLUMNS = [
 ]
 
 
-def completeness(
-    db_path: str | os.PathLike[str],
-    user: User,
-    period: str,
-    municipality: str | None = None,
-    inst_type: str | None = None,
-    inst_id: str | None = None,
-) -> pd.DataFrame:
+@ScopedQuery
+def completeness(db_path: str | os.PathLike[str], user: User, scope: ScopeParams) -> pd.DataFrame:
     """Every registry institution of the scope × every dataset (staff, ict, innovation) for `period`, with
     its status (module doc), the rows it has in core, and its latest load (batch, rows loaded and
     quarantined in it, when, which file). Columns: COMPLETENESS_COLUMNS."""
     return read.frame(
         db_path,
         "quality/completeness",
-        batches_period=period,
-        **_scope(municipality, inst_type, inst_id),
+        batches_period=scope["period"],
+        municipality=scope["municipality"],
+        inst_type=scope["inst_type"],
+        inst_id=scope["inst_id"],
     )
 
 
@@ -246,25 +237,17 @@ class Gaps:
         return tuple(sorted(found, key=lambda i: (self.names.get(i, i), i)))
 
 
-def submission_gaps(
-    db_path: str | os.PathLike[str],
-    user: User,
-    period: str,
-    municipality: str | None = None,
-    inst_type: str | None = None,
-    inst_id: str | None = None,
-) -> Gaps:
+@ScopedQuery
+def submission_gaps(db_path: str | os.PathLike[str], user: User, scope: ScopeParams) -> Gaps:
     """For the KPI badges: the registry institutions of the scope and which of them have no staff, ict or
     innovation rows for `period`."""
-    frame = read.frame(
-        db_path, "quality/submission_gaps", period=period, **_scope(municipality, inst_type, inst_id)
-    )
+    frame = read.frame(db_path, "quality/submission_gaps", **scope)
     missing = {
         d: tuple(str(x) for x in frame.loc[~frame[f"has_{d}"].astype(bool), "inst_id"]) for d in DATASETS
     }
     names = {str(i): str(n) for i, n in zip(frame["inst_id"], frame["short_name"], strict=True)}
     types = {str(i): str(t) for i, t in zip(frame["inst_id"], frame["inst_type"], strict=True)}
-    return Gaps(period=period, total=len(frame), missing=missing, names=names, types=types)
+    return Gaps(period=scope["period"], total=len(frame), missing=missing, names=names, types=types)
 
 
 # ----------------------------------------------------------------------------------------- warnings

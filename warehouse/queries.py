@@ -25,6 +25,7 @@ import pandas as pd
 
 from auth.identity import User
 from warehouse import catalog, read
+from warehouse.scope import ScopeParams, scope_params
 from warehouse.settings import DEFAULTS, reporting_date
 
 AREAS = ("staff", "ict", "innovation")
@@ -52,6 +53,10 @@ class Scope:
     def __post_init__(self) -> None:
         if self.inst_type is not None and self.inst_type not in INST_TYPES:
             raise ValueError(f"unknown institution type {self.inst_type!r}")
+
+    def params(self) -> ScopeParams:
+        """The scope as the SQL files' named parameters (warehouse/scope.py)."""
+        return scope_params(self.period, self.municipality, self.inst_type, self.inst_id)
 
 
 @dataclass(frozen=True)
@@ -245,15 +250,6 @@ def _has_view(db_path: str | os.PathLike[str], name: str) -> bool:
     return name in _relations(db_path)
 
 
-def _scope(scope: Scope) -> dict[str, str | None]:
-    return {
-        "period": scope.period,
-        "municipality": scope.municipality,
-        "inst_type": scope.inst_type,
-        "inst_id": scope.inst_id,
-    }
-
-
 def staff_structure(
     db_path: str | os.PathLike[str], user: User, scope: Scope, dimension: str, by_gender: bool = False
 ) -> pd.DataFrame:
@@ -266,7 +262,11 @@ def staff_structure(
     if not _has_view(db_path, "mart.staff_person"):
         return pd.DataFrame(columns=["group", "gender", "staff"] if by_gender else ["group", "staff"])
     frame = read.frame(
-        db_path, "dashboards/staff_structure", **_scope(scope), dimension=dimension, by_gender=bool(by_gender)
+        db_path,
+        "dashboards/staff_structure",
+        **scope.params(),
+        dimension=dimension,
+        by_gender=bool(by_gender),
     )
     return frame if by_gender else frame.drop(columns="gender")
 
@@ -307,7 +307,7 @@ def staff_due_list(
     if not _has_view(db_path, "mart.staff_person"):
         return pd.DataFrame(columns=columns)
     return read.frame(
-        db_path, "dashboards/staff_due_list", **_scope(scope), kind=kind, own=user.person_scope, limit=limit
+        db_path, "dashboards/staff_due_list", **scope.params(), kind=kind, own=user.person_scope, limit=limit
     )
 
 
@@ -320,7 +320,9 @@ def staff_due_statuses(
         raise ValueError(f"unknown list {kind!r}")
     if not _has_view(db_path, "mart.staff_person"):
         return {}
-    rows = read.rows(db_path, "dashboards/staff_due_count", **_scope(scope), kind=kind, own=user.person_scope)
+    rows = read.rows(
+        db_path, "dashboards/staff_due_count", **scope.params(), kind=kind, own=user.person_scope
+    )
     return {str(status): int(people) for status, people in rows}
 
 
@@ -368,20 +370,20 @@ def ict_institutions(db_path: str | os.PathLike[str], user: User, scope: Scope) 
     ]
     if not _has_view(db_path, "staging.stg_ict"):
         return pd.DataFrame(columns=columns)
-    return read.frame(db_path, "dashboards/ict_institutions", **{**_scope(scope), "inst_id": None})
+    return read.frame(db_path, "dashboards/ict_institutions", **{**scope.params(), "inst_id": None})
 
 
 # ----------------------------------------------------------------------------------------- innovation
 def innovation_sites(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.DataFrame:
     """Innovation sites of the period by institution and level: inst_id, short_name, inst_type,
     municipality, level, sites."""
-    return read.frame(db_path, "dashboards/innovation_sites", **_scope(scope))
+    return read.frame(db_path, "dashboards/innovation_sites", **scope.params())
 
 
 def innovation_contests(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.DataFrame:
     """Contests of teachers and olympiads of pupils by level: activity_type, level, participants (everyone
     who took part), winners, prize_winners (sums of `participants`)."""
-    return read.frame(db_path, "dashboards/innovation_contests", **_scope(scope))
+    return read.frame(db_path, "dashboards/innovation_contests", **scope.params())
 
 
 def innovation_activity(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.DataFrame:
@@ -391,7 +393,7 @@ def innovation_activity(db_path: str | os.PathLike[str], user: User, scope: Scop
     Columns: inst_id, short_name, inst_type, municipality, records, staff, students. Institutions that
     reported (a staff or ict row) but have no records get 0 records; staff/students are NULL when missing.
     """
-    return read.frame(db_path, "dashboards/innovation_activity", **{**_scope(scope), "inst_id": None})
+    return read.frame(db_path, "dashboards/innovation_activity", **{**scope.params(), "inst_id": None})
 
 
 # every public query, by name (the UI's cache wrapper calls through this allow-list)
@@ -435,7 +437,7 @@ def training_plan(db_path: str | os.PathLike[str], user: User, scope: Scope) -> 
     ]  # fmt: skip
     if not _has_view(db_path, "mart.staff_person"):
         return pd.DataFrame(columns=columns)
-    return read.frame(db_path, "plan/training_plan", **_scope(scope), own=user.person_scope)
+    return read.frame(db_path, "plan/training_plan", **scope.params(), own=user.person_scope)
 
 
 def attestation_plan(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.DataFrame:
@@ -444,7 +446,7 @@ def attestation_plan(db_path: str | os.PathLike[str], user: User, scope: Scope) 
     Counts only. Columns: inst_id, short_name, year_index, year_start, people."""
     if not _has_view(db_path, "mart.staff_person"):
         return pd.DataFrame(columns=["inst_id", "short_name", "year_index", "year_start", "people"])
-    return read.frame(db_path, "plan/attestation_plan", **_scope(scope))
+    return read.frame(db_path, "plan/attestation_plan", **scope.params())
 
 
 def needs_summary(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.DataFrame:
@@ -452,7 +454,7 @@ def needs_summary(db_path: str | os.PathLike[str], user: User, scope: Scope) -> 
     Columns: need, form, people."""
     if not _has_view(db_path, "mart.staff_person"):
         return pd.DataFrame(columns=["need", "form", "people"])
-    return read.frame(db_path, "plan/needs_summary", **_scope(scope))
+    return read.frame(db_path, "plan/needs_summary", **scope.params())
 
 
 def mentoring(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.DataFrame:
@@ -462,7 +464,7 @@ def mentoring(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.D
     columns = ["inst_id", "short_name", "staff_id", "full_name", "position", "has_mentor"]
     if not _has_view(db_path, "mart.staff_person"):
         return pd.DataFrame(columns=[*columns, "mentor_staff_id", "mentor_full_name"])
-    return read.frame(db_path, "plan/mentoring", **_scope(scope), own=user.person_scope)
+    return read.frame(db_path, "plan/mentoring", **scope.params(), own=user.person_scope)
 
 
 def age_service_structure(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.DataFrame:
@@ -470,14 +472,14 @@ def age_service_structure(db_path: str | os.PathLike[str], user: User, scope: Sc
     gender, people."""
     if not _has_view(db_path, "mart.staff_person"):
         return pd.DataFrame(columns=["age_band", "oo1_experience_band", "gender", "people"])
-    return read.frame(db_path, "plan/age_service", **_scope(scope))
+    return read.frame(db_path, "plan/age_service", **scope.params())
 
 
 def retirement_age_forecast(db_path: str | os.PathLike[str], user: User, scope: Scope) -> pd.DataFrame:
     """How many people of P will be 60 or older within 1, 3 and 5 years of D. Columns: years, people."""
     if not _has_view(db_path, "mart.staff_person"):
         return pd.DataFrame(columns=["years", "people"])
-    return read.frame(db_path, "plan/retirement_age", **_scope(scope))
+    return read.frame(db_path, "plan/retirement_age", **scope.params())
 
 
 # the planning queries run through the pages' cache too (ui.data); the person-level ones take the director's

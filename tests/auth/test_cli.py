@@ -27,6 +27,12 @@ def run(argv, monkeypatch, capsys, stdin: str | None = None, typed: list[str] | 
     return code, out.out, out.err
 
 
+def add_director(login: str, inst_id: str, db) -> list[str]:
+    """The arguments of `users add LOGIN --role director --inst INST_ID --password-stdin --db DB`."""
+    options = ["--role", "director", "--inst", inst_id, "--password-stdin", "--db", str(db)]
+    return ["users", "add", login, *options]
+
+
 def test_add_list_passwd_remove(tmp_path, monkeypatch, capsys):
     path = tmp_path / "users.json"
     where = ["--users", str(path)]
@@ -99,23 +105,7 @@ def test_a_broken_users_file_is_reported(tmp_path, monkeypatch, capsys):
 
 def test_a_director_of_an_unknown_institution_is_refused(real_copy, monkeypatch, capsys):
     """The warehouse has a registry and NO-SUCH is not in it: exit 2, a Russian reason, nobody added."""
-    code, _, err = run(
-        [
-            "users",
-            "add",
-            "d",
-            "--role",
-            "director",
-            "--inst",
-            "NO-SUCH",
-            "--password-stdin",
-            "--db",
-            str(real_copy),
-        ],
-        monkeypatch,
-        capsys,
-        stdin=PASSWORD,
-    )
+    code, _, err = run(add_director("d", "NO-SUCH", real_copy), monkeypatch, capsys, stdin=PASSWORD)
     assert code == 2
     assert "Организации с кодом NO-SUCH нет в справочнике хранилища" in err and "не добавлен" in err
     users = real_copy.parent / "users.json"
@@ -125,29 +115,12 @@ def test_a_director_of_an_unknown_institution_is_refused(real_copy, monkeypatch,
 def test_a_director_is_added_beside_the_warehouse_and_warned_without_a_registry(
     real_copy, tmp_path, monkeypatch, capsys
 ):
-    known = ["users", "add", "d", "--role", "director", "--inst", "BGR-S01", "--password-stdin"]
-    code, _, err = run([*known, "--db", str(real_copy)], monkeypatch, capsys, stdin=PASSWORD)
+    code, _, err = run(add_director("d", "BGR-S01", real_copy), monkeypatch, capsys, stdin=PASSWORD)
     assert code == 0 and err == ""
     assert (real_copy.parent / "users.json").exists(), "--db puts the users beside that warehouse"
     # no warehouse yet: the code cannot be checked, so it is accepted with a warning
     missing = tmp_path / "none" / "imc.duckdb"
-    code, _, err = run(
-        [
-            "users",
-            "add",
-            "e",
-            "--role",
-            "director",
-            "--inst",
-            "NO-SUCH",
-            "--password-stdin",
-            "--db",
-            str(missing),
-        ],
-        monkeypatch,
-        capsys,
-        stdin=PASSWORD,
-    )
+    code, _, err = run(add_director("e", "NO-SUCH", missing), monkeypatch, capsys, stdin=PASSWORD)
     assert code == 0 and "код NO-SUCH не проверен" in err
 
 

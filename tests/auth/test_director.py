@@ -13,7 +13,6 @@ import logging
 from pathlib import Path
 
 import docx
-import duckdb
 import openpyxl
 import pandas as pd
 import pytest
@@ -22,6 +21,7 @@ from auth.identity import User
 from reports import note
 from reports.passport import PassportError, build_passport
 from tests.auth.conftest import OTHER, OWN, assert_no_exception, texts
+from tests.db import sql
 from tests.etl.helpers import STAFF_HEADER, staff_row, write_csv
 from warehouse import compare, quality, queries
 from warehouse.queries import Scope
@@ -30,14 +30,6 @@ PERIOD = "2024/2025"
 DIRECTOR = User("dir", "director", inst_id=OWN)
 ADMIN = User("admin", "admin")
 PERSON_COLUMNS = {"full_name", "birth_date", "staff_id"}
-
-
-def sql(db: Path, query: str, params=()):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(query, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 def names_of(db: Path, inst_id: str) -> set[str]:

@@ -7,6 +7,7 @@ import duckdb
 import pytest
 
 from auth.identity import DEMO_USER, User
+from tests.db import sql
 from tests.quality import dqdata
 from warehouse import quality
 
@@ -14,14 +15,6 @@ ADMIN = DEMO_USER
 HEAD = User("head", "head")
 METHODIST = User("met", "methodist")
 DIRECTOR_P1 = User("dir", "director", inst_id="P1")
-
-
-def sql(db, query, params=()):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(query, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 # ----------------------------------------------------------------------------------------- completeness

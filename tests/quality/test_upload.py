@@ -8,27 +8,19 @@ from __future__ import annotations
 
 from pathlib import Path
 
-import duckdb
 import openpyxl
 import pytest
 
 from auth.identity import User
 from etl.contract import LOAD_ORDER
 from etl.templates import write_templates
+from tests.db import sql
 from tests.etl.helpers import STAFF_HEADER, staff_row, write_xlsx
 from tests.quality.conftest import CORPUS, assert_clean, frame_with
 from ui.views import export, safe
 
 CSV = "text/csv"
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-
-
-def sql(db: Path, query: str, params=()):
-    con = duckdb.connect(str(db), read_only=True)
-    try:
-        return con.execute(query, list(params)).fetchall()
-    finally:
-        con.close()
 
 
 def good_staff_xlsx(tmp_path: Path) -> bytes:

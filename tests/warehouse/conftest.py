@@ -26,7 +26,8 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.warehouse.helpers import ict, innovation, insert_rows, institution, staff
+from tests.warehouse.helpers import ict, innovation, insert_institutions, insert_rows, staff
+from warehouse import read
 from warehouse.build import build_marts
 from warehouse.db import apply_schema
 
@@ -51,19 +52,27 @@ def built_warehouse(
     return con
 
 
+def warehouse_file(
+    tmp_path_factory: pytest.TempPathFactory, name: str, fill: Callable[[duckdb.DuckDBPyConnection], None]
+) -> Iterator[Path]:
+    """For a module fixture (`yield from`): the warehouse of `fill` as a closed file, read through the read
+    API, whose shared connections are closed afterwards."""
+    folder = tmp_path_factory.mktemp(name)
+    built_warehouse(folder, fill).close()
+    yield folder / "w.duckdb"
+    read.close_all()
+
+
 def fill_main(con: duckdb.DuckDBPyConnection) -> None:
-    insert_rows(
+    insert_institutions(
         con,
-        "core.institutions",
-        [
-            institution("S1", "school", "Северный"),
-            institution("Z1", "school", "Северный"),
-            institution("K1", "preschool", "Северный"),
-            institution("S2", "school", "Южный", "rural"),
-            institution("A1", "additional", "Южный"),
-            institution("W1", "preschool", "Южный"),
-            institution("X1", "school", "Южный"),
-        ],
+        ("S1", "school", "Северный"),
+        ("Z1", "school", "Северный"),
+        ("K1", "preschool", "Северный"),
+        ("S2", "school", "Южный", "rural"),
+        ("A1", "additional", "Южный"),
+        ("W1", "preschool", "Южный"),
+        ("X1", "school", "Южный"),
     )
     insert_rows(
         con,

@@ -41,6 +41,11 @@ def institution(inst_id: str, inst_type: str, municipality: str, locality: str =
     }
 
 
+def insert_institutions(con: duckdb.DuckDBPyConnection, *registry: tuple[str, ...]) -> None:
+    """The registry rows `institution(*spec)` for each (inst_id, inst_type, municipality[, locality])."""
+    insert_rows(con, "core.institutions", [institution(*spec) for spec in registry])
+
+
 def staff(period: str, inst_id: str, staff_id: str, **values: Any) -> dict[str, Any]:
     """A staff row: a main-post teacher with no category, unless `values` say otherwise.
 

@@ -8,7 +8,7 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.warehouse.conftest import fill_main, new_warehouse
+from tests.warehouse.conftest import built_warehouse, fill_main, new_warehouse
 from tests.warehouse.helpers import ict, insert_rows, inst_value, institution, staff
 from tests.warehouse.synthetic import fill_synthetic
 from warehouse.build import build_marts
@@ -55,9 +55,7 @@ def test_catalogue_table(empty_warehouse: duckdb.DuckDBPyConnection) -> None:
 
 
 def test_rebuild_is_idempotent(tmp_path: Path) -> None:
-    con = new_warehouse(tmp_path)
-    fill_main(con)
-    build_marts(con)
+    con = built_warehouse(tmp_path, fill_main)
     snapshot = con.execute("SELECT * FROM mart.indicator_values ORDER BY ALL").fetchall()
     warnings = con.execute("SELECT * FROM dq.warnings ORDER BY ALL").fetchall()
     build_marts(con)
@@ -78,9 +76,7 @@ def test_build_inside_a_rolled_back_transaction_leaves_nothing(tmp_path: Path) -
 
 
 def test_settings_change_the_indicators(tmp_path: Path) -> None:
-    con = new_warehouse(tmp_path)
-    fill_main(con)
-    build_marts(con)
+    con = built_warehouse(tmp_path, fill_main)
     # K1 (urban, 60 Mbit/s) misses the urban target of 100
     assert inst_value(con, "ICT_SPEED_TARGET", "K1")[2] == pytest.approx(0.0)
     con.execute("UPDATE meta.settings SET value = '60' WHERE key = 'speed_target_urban_mbps'")
@@ -169,9 +165,7 @@ def test_region_scale_invariants(tmp_path: Path) -> None:
 
 def test_rebuild_of_some_periods_equals_full_rebuild(tmp_path: Path) -> None:
     """A load that touched one period rebuilds that period only, with the same result as a full build."""
-    con = new_warehouse(tmp_path)
-    fill_synthetic(con)
-    build_marts(con)
+    con = built_warehouse(tmp_path, fill_synthetic)
     period = con.execute("SELECT max(period) FROM core.staff").fetchone()[0]
     # a corrected file: one institution loses half of its staff in the latest period
     inst_id = con.execute("SELECT min(inst_id) FROM core.staff WHERE period = ?", [period]).fetchone()[0]

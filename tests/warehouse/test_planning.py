@@ -20,7 +20,7 @@ import duckdb
 import pytest
 
 from tests.warehouse.conftest import new_warehouse
-from tests.warehouse.helpers import insert_rows, institution, staff
+from tests.warehouse.helpers import insert_institutions, insert_rows, staff
 from warehouse.build import build_marts
 
 P = "2024/2025"
@@ -42,14 +42,8 @@ def need(inst_id: str, staff_id: str, code: str, form: str | None = "course") ->
 @pytest.fixture(scope="module")
 def planning(tmp_path_factory: pytest.TempPathFactory) -> duckdb.DuckDBPyConnection:
     con = new_warehouse(Path(tmp_path_factory.mktemp("planning")))
-    insert_rows(
-        con,
-        "core.institutions",
-        [
-            institution("S1", "school", "Северный"),
-            institution("S2", "school", "Южный"),
-            institution("K1", "preschool", "Южный"),
-        ],
+    insert_institutions(
+        con, ("S1", "school", "Северный"), ("S2", "school", "Южный"), ("K1", "preschool", "Южный")
     )
     insert_rows(
         con,

@@ -9,21 +9,14 @@ from pathlib import Path
 import duckdb
 import pytest
 
-from tests.warehouse.conftest import PREV, P, fill_main, new_warehouse
+from tests.warehouse.conftest import PREV, P, fill_main, warehouse_file
 from warehouse import read
-from warehouse.build import build_marts
 
 
 @pytest.fixture(scope="module")
 def main_db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
     """The hand-made warehouse of conftest.py as a closed file, read through the read API."""
-    folder = tmp_path_factory.mktemp("read")
-    con = new_warehouse(folder)
-    fill_main(con)
-    build_marts(con)
-    con.close()
-    yield folder / "w.duckdb"
-    read.close_all()
+    yield from warehouse_file(tmp_path_factory, "read", fill_main)
 
 
 @pytest.fixture()

@@ -36,7 +36,7 @@ import pytest
 
 from etl.results import subject_key
 from tests.warehouse.conftest import built_warehouse, new_warehouse
-from tests.warehouse.helpers import ict, insert_rows, institution
+from tests.warehouse.helpers import ict, insert_institutions, insert_rows
 from warehouse.build import build_marts
 from warehouse.settings import set_period_setting
 
@@ -90,14 +90,8 @@ def oly(inst_id: str, stage: str, subject: str, participant: str, status: str = 
 
 
 def fill_results(con: duckdb.DuckDBPyConnection) -> None:
-    insert_rows(
-        con,
-        "core.institutions",
-        [
-            institution("R1", "school", "Северный"),
-            institution("R2", "school", "Северный"),
-            institution("R3", "school", "Южный"),
-        ],
+    insert_institutions(
+        con, ("R1", "school", "Северный"), ("R2", "school", "Северный"), ("R3", "school", "Южный")
     )
     insert_rows(con, "core.ict", [ict(P, "R1", students=200), ict(P, "R3", students=100)])
     rows = []
@@ -405,9 +399,7 @@ def test_minimum_score_is_a_setting_per_period(tmp_path: Path) -> None:
 def test_an_older_mart_without_the_breakdown_is_rebuilt_whole(tmp_path: Path) -> None:
     """A warehouse built before the results has mart.indicator_values without subject and grade: a load's
     per-period rebuild cannot append to it, so the table is recreated whole."""
-    con = new_warehouse(tmp_path)
-    fill_results(con)
-    build_marts(con)
+    con = built_warehouse(tmp_path, fill_results)
     con.execute(
         "CREATE OR REPLACE TABLE mart.indicator_values AS SELECT * EXCLUDE (subject, grade) FROM mart.indicator_values WHERE subject IS NULL"
     )

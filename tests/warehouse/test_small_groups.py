@@ -15,10 +15,9 @@ import pandas as pd
 import pytest
 
 from auth.identity import User
-from tests.warehouse.conftest import new_warehouse
+from tests.warehouse.conftest import warehouse_file
 from tests.warehouse.test_results import P, fill_results
-from warehouse import read, results
-from warehouse.build import build_marts
+from warehouse import results
 from warehouse.queries import Scope
 from warehouse.small_groups import group_sizes, mask_small_groups
 
@@ -29,13 +28,7 @@ OTHERS = [User("a", "admin"), User("h", "head"), User("m", "methodist")]
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    folder = tmp_path_factory.mktemp("small")
-    con = new_warehouse(folder)
-    fill_results(con)
-    build_marts(con)
-    con.close()
-    yield folder / "w.duckdb"
-    read.close_all()
+    yield from warehouse_file(tmp_path_factory, "small", fill_results)
 
 
 def cell(frame: pd.DataFrame, inst: str, code: str, subject: str, grade: object = None) -> tuple:

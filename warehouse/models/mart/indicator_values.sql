@@ -45,19 +45,8 @@ published AS (
 ),
 
 institution_rows AS (
-    SELECT
-        period,
-        'institution' AS level,
-        municipality,
-        inst_type,
-        inst_id,
-        indicator_code,
-        subject,
-        grade,
-        kind,
-        numerator,
-        denominator
-    FROM published
+    -- the columns of aggregate_rows, in its order
+    SELECT period, 'institution' AS level, * EXCLUDE (period, weight) FROM published
 ),
 
 grouped AS (
@@ -108,16 +97,8 @@ all_rows AS (
 
 final AS (
     SELECT
-        period,
-        level,
-        municipality,
-        inst_type,
-        inst_id,
-        indicator_code,
-        subject,
-        grade,
-        CAST(numerator AS DOUBLE) AS numerator,
-        CAST(denominator AS DOUBLE) AS denominator,
+        * EXCLUDE (kind)
+          REPLACE (CAST(numerator AS DOUBLE) AS numerator, CAST(denominator AS DOUBLE) AS denominator),
         -- a denominator of 0 gives NULL, not 0 and not an error
         CAST(
             CASE

@@ -91,42 +91,33 @@ low_results_rows AS (
     FROM low_results
 ),
 
-persistent AS (
+persistent_rows AS (
     -- low_results now and in at least one of the `lookback` (2) periods before: the periods are school
-    -- years, so "before" is by the first year of YYYY/YYYY+1
+    -- years, so "before" is by the first year of YYYY/YYYY+1; the message is this year's low_results message
+    -- with the earlier periods
     SELECT
         this_year.period,
         this_year.inst_id,
+        'low_results_persistent' AS flag,
+        this_year.subject,
+        this_year.grade,
         this_year.value,
         this_year.threshold,
-        string_agg(earlier.period, ', ' ORDER BY earlier.period) AS earlier_periods
-    FROM low_results AS this_year
+        this_year.message_ru || ', и так же было в '
+            || string_agg(earlier.period, ', ' ORDER BY earlier.period) || ' уч. г.' AS message_ru
+    FROM low_results_rows AS this_year
     INNER JOIN settings USING (period)
     INNER JOIN low_results AS earlier
         ON earlier.inst_id = this_year.inst_id
        AND CAST(left(earlier.period, 4) AS INTEGER)
            BETWEEN CAST(left(this_year.period, 4) AS INTEGER) - settings.lookback
                AND CAST(left(this_year.period, 4) AS INTEGER) - 1
-    GROUP BY this_year.period, this_year.inst_id, this_year.value, this_year.threshold
-),
-
-persistent_rows AS (
-    SELECT
-        period,
-        inst_id,
-        'low_results_persistent' AS flag,
-        CAST(NULL AS VARCHAR) AS subject,
-        CAST(NULL AS INTEGER) AS grade,
-        value,
-        threshold,
-        'доля неудовлетворительных результатов ' || staging.ru_percent(value)
-            || ' — вдвое выше, чем по всем школам (' || staging.ru_percent(threshold)
-            || '), и так же было в ' || earlier_periods || ' уч. г.' AS message_ru
-    FROM persistent
+    GROUP BY this_year.period, this_year.inst_id, this_year.subject, this_year.grade, this_year.value,
+        this_year.threshold, this_year.message_ru
 ),
 
 -- ВПР by subject and grade ------------------------------------------------------------------------------
-vpr_groups AS (
+vpr_counts AS (
     SELECT
         period,
         inst_id,
@@ -140,6 +131,16 @@ vpr_groups AS (
     GROUP BY period, inst_id, subject, grade
 ),
 
+vpr_groups AS (
+    -- with how a message names the group: «ВПР, математика, 5 класс: »
+    SELECT
+        vpr_counts.*,
+        'ВПР, ' || coalesce(subject_names.name_ru, vpr_counts.subject) || ', ' || vpr_counts.grade
+            || ' класс: ' AS group_ru
+    FROM vpr_counts
+    LEFT JOIN subject_names ON subject_names.subject = vpr_counts.subject
+),
+
 journal_gap_rows AS (
     -- current marks look inflated: at least half of the journal marks are not confirmed from below
     SELECT
@@ -150,13 +151,11 @@ journal_gap_rows AS (
         vpr_groups.grade,
         vpr_groups.below_rows / vpr_groups.journal_rows * 100 AS value,
         settings.gap_min_share AS threshold,
-        'ВПР, ' || coalesce(subject_names.name_ru, vpr_groups.subject) || ', ' || vpr_groups.grade
-            || ' класс: ' || staging.ru_percent(vpr_groups.below_rows / vpr_groups.journal_rows * 100)
+        vpr_groups.group_ru || staging.ru_percent(vpr_groups.below_rows / vpr_groups.journal_rows * 100)
             || ' участников получили отметку ниже, чем по журналу (порог — '
             || staging.ru_percent(settings.gap_min_share) || ')' AS message_ru
     FROM vpr_groups
     INNER JOIN settings USING (period)
-    LEFT JOIN subject_names ON subject_names.subject = vpr_groups.subject
     WHERE vpr_groups.journal_rows >= settings.gap_min_rows
       AND vpr_groups.below_rows * 100 >= settings.gap_min_share * vpr_groups.journal_rows
 ),
@@ -184,8 +183,8 @@ high_outlier_rows AS (
         vpr_groups.grade,
         vpr_groups.quality_rows / vpr_groups.vpr_rows * 100 AS value,
         vpr_all_schools.overall_quality AS threshold,
-        'ВПР, ' || coalesce(subject_names.name_ru, vpr_groups.subject) || ', ' || vpr_groups.grade
-            || ' класс: качество знаний ' || staging.ru_percent(vpr_groups.quality_rows / vpr_groups.vpr_rows * 100)
+        vpr_groups.group_ru || 'качество знаний '
+            || staging.ru_percent(vpr_groups.quality_rows / vpr_groups.vpr_rows * 100)
             || ' — на ' || staging.ru_decimal(
                 vpr_groups.quality_rows / vpr_groups.vpr_rows * 100 - vpr_all_schools.overall_quality
             )
@@ -194,7 +193,6 @@ high_outlier_rows AS (
     FROM vpr_groups
     INNER JOIN vpr_all_schools USING (period, subject, grade)
     INNER JOIN settings USING (period)
-    LEFT JOIN subject_names ON subject_names.subject = vpr_groups.subject
     WHERE vpr_groups.vpr_rows >= settings.outlier_min_rows
       AND vpr_all_schools.schools >= settings.outlier_min_schools
       -- quality / rows × 100 ≥ overall + pp, cross-multiplied (exact on the boundary)

@@ -52,25 +52,8 @@ staff_counts AS (
     SELECT
         staff_submissions.period,
         staff_submissions.inst_id,
-        CAST(coalesce(s.ped, 0) AS DOUBLE) AS ped,
-        CAST(coalesce(s.higher_edu, 0) AS DOUBLE) AS higher_edu,
-        CAST(coalesce(s.higher_ped_edu, 0) AS DOUBLE) AS higher_ped_edu,
-        CAST(coalesce(s.cat_highest, 0) AS DOUBLE) AS cat_highest,
-        CAST(coalesce(s.cat_first, 0) AS DOUBLE) AS cat_first,
-        CAST(coalesce(s.cat_any, 0) AS DOUBLE) AS cat_any,
-        CAST(coalesce(s.trained_3y, 0) AS DOUBLE) AS trained_3y,
-        CAST(coalesce(s.ict_trained, 0) AS DOUBLE) AS ict_trained,
-        CAST(coalesce(s.under_35, 0) AS DOUBLE) AS under_35,
-        CAST(coalesce(s.age_55_plus, 0) AS DOUBLE) AS age_55_plus,
-        CAST(coalesce(s.age_sum, 0) AS DOUBLE) AS age_sum,
-        CAST(coalesce(s.exp_under_5, 0) AS DOUBLE) AS exp_under_5,
-        CAST(coalesce(s.exp_over_30, 0) AS DOUBLE) AS exp_over_30,
-        CAST(coalesce(s.young_specialists, 0) AS DOUBLE) AS young_specialists,
-        CAST(coalesce(s.attestation_due, 0) AS DOUBLE) AS attestation_due,
-        CAST(coalesce(s.category_lapsed, 0) AS DOUBLE) AS category_lapsed,
-        CAST(coalesce(s.training_due, 0) AS DOUBLE) AS training_due,
-        CAST(coalesce(s.young_with_mentor, 0) AS DOUBLE) AS young_with_mentor,
-        CAST(coalesce(s.needs_surveyed, 0) AS DOUBLE) AS needs_surveyed
+        -- every count of staff_by_institution, in its order: 0 where the institution has no pedagogical rows
+        CAST(coalesce(COLUMNS(s.* EXCLUDE (period, inst_id)), 0) AS DOUBLE)
     FROM staff_submissions
     LEFT JOIN staff_by_institution AS s
         ON s.period = staff_submissions.period AND s.inst_id = staff_submissions.inst_id
@@ -116,13 +99,8 @@ innovation_counts AS (
         innovation_population.period,
         innovation_population.inst_id,
         reporting.inst_id IS NOT NULL AS is_reporting,
-        CAST(coalesce(i.sites, 0) AS DOUBLE) AS sites,
-        CAST(coalesce(i.projects, 0) AS DOUBLE) AS projects,
-        CAST(coalesce(i.events, 0) AS DOUBLE) AS events,
-        CAST(coalesce(i.publications, 0) AS DOUBLE) AS publications,
-        CAST(coalesce(i.staff_contest_participants, 0) AS DOUBLE) AS staff_contest_participants,
-        CAST(coalesce(i.staff_contest_winners, 0) AS DOUBLE) AS staff_contest_winners,
-        CAST(coalesce(i.student_winners, 0) AS DOUBLE) AS student_winners
+        -- every count of innovation_by_institution, in its order: 0 where the institution has no records
+        CAST(coalesce(COLUMNS(i.* EXCLUDE (period, inst_id)), 0) AS DOUBLE)
     FROM innovation_population
     LEFT JOIN reporting
         ON reporting.period = innovation_population.period
@@ -211,61 +189,50 @@ needs_values AS (
         ON needs.period = staff_counts.period AND needs.inst_id = staff_counts.inst_id
 ),
 
+ict_counts AS (
+    -- the ict row's counts as numerators and denominators, its yes/no answers as 1 or 0
+    SELECT
+        period,
+        inst_id,
+        CAST(students AS DOUBLE) AS students,
+        CAST(computers_total AS DOUBLE) AS computers_total,
+        CAST(computers_learning AS DOUBLE) AS computers_learning,
+        CAST(computers_internet AS DOUBLE) AS computers_internet,
+        CAST(computers_learning_internet AS DOUBLE) AS computers_learning_internet,
+        CAST(classrooms_total AS DOUBLE) AS classrooms_total,
+        CAST(classrooms_workstation AS DOUBLE) AS classrooms_workstation,
+        CAST(interactive_boards AS DOUBLE) AS interactive_boards,
+        CASE WHEN meets_speed_target THEN 1.0 ELSE 0.0 END AS meets_speed_target,
+        CASE WHEN e_journal THEN 1.0 ELSE 0.0 END AS e_journal,
+        CASE WHEN distance_learning THEN 1.0 ELSE 0.0 END AS distance_learning
+    FROM ict
+),
+
 ict_values AS (
     -- needs the ict row; ICT_EJOURNAL is restricted to schools by the catalogue (inst_types)
     SELECT
         ict.period,
         ict.inst_id,
         unnest([
-            {
-                'indicator_code': 'ICT_PC_LEARNING_PER_100',
-                'numerator': CAST(ict.computers_learning AS DOUBLE),
-                'denominator': CAST(ict.students AS DOUBLE)
-            },
-            {
-                'indicator_code': 'ICT_PC_LEARNING_INTERNET_PER_100',
-                'numerator': CAST(ict.computers_learning_internet AS DOUBLE),
-                'denominator': CAST(ict.students AS DOUBLE)
-            },
-            {
-                'indicator_code': 'ICT_PC_INTERNET_SHARE',
-                'numerator': CAST(ict.computers_internet AS DOUBLE),
-                'denominator': CAST(ict.computers_total AS DOUBLE)
-            },
-            {
-                'indicator_code': 'ICT_WORKSTATION_ROOMS',
-                'numerator': CAST(ict.classrooms_workstation AS DOUBLE),
-                'denominator': CAST(ict.classrooms_total AS DOUBLE)
-            },
-            {
-                'indicator_code': 'ICT_INTERACTIVE_PER_100',
-                'numerator': CAST(ict.interactive_boards AS DOUBLE),
-                'denominator': CAST(ict.students AS DOUBLE)
-            },
-            {
-                'indicator_code': 'ICT_SPEED_TARGET',
-                'numerator': CASE WHEN ict.meets_speed_target THEN 1.0 ELSE 0.0 END,
-                'denominator': 1.0
-            },
-            {
-                'indicator_code': 'ICT_EJOURNAL',
-                'numerator': CASE WHEN ict.e_journal THEN 1.0 ELSE 0.0 END,
-                'denominator': 1.0
-            },
-            {
-                'indicator_code': 'ICT_DISTANCE',
-                'numerator': CASE WHEN ict.distance_learning THEN 1.0 ELSE 0.0 END,
-                'denominator': 1.0
-            },
+            {'indicator_code': 'ICT_PC_LEARNING_PER_100', 'numerator': ict.computers_learning,
+             'denominator': ict.students},
+            {'indicator_code': 'ICT_PC_LEARNING_INTERNET_PER_100', 'numerator': ict.computers_learning_internet,
+             'denominator': ict.students},
+            {'indicator_code': 'ICT_PC_INTERNET_SHARE', 'numerator': ict.computers_internet,
+             'denominator': ict.computers_total},
+            {'indicator_code': 'ICT_WORKSTATION_ROOMS', 'numerator': ict.classrooms_workstation,
+             'denominator': ict.classrooms_total},
+            {'indicator_code': 'ICT_INTERACTIVE_PER_100', 'numerator': ict.interactive_boards,
+             'denominator': ict.students},
+            {'indicator_code': 'ICT_SPEED_TARGET', 'numerator': ict.meets_speed_target, 'denominator': 1.0},
+            {'indicator_code': 'ICT_EJOURNAL', 'numerator': ict.e_journal, 'denominator': 1.0},
+            {'indicator_code': 'ICT_DISTANCE', 'numerator': ict.distance_learning, 'denominator': 1.0},
             -- per pupil: needs the ict row for the denominator
-            {
-                'indicator_code': 'INNO_STUDENT_WINNERS_PER_100',
-                'numerator': coalesce(innovation_counts.student_winners, 0.0),
-                'denominator': CAST(ict.students AS DOUBLE)
-            }
+            {'indicator_code': 'INNO_STUDENT_WINNERS_PER_100',
+             'numerator': coalesce(innovation_counts.student_winners, 0.0), 'denominator': ict.students}
         ], recursive := true),
         1.0 AS weight
-    FROM ict
+    FROM ict_counts AS ict
     LEFT JOIN innovation_counts
         ON innovation_counts.period = ict.period AND innovation_counts.inst_id = ict.inst_id
 ),
@@ -316,19 +283,20 @@ site_values AS (
 ),
 
 final AS (
-    SELECT period, inst_id, indicator_code, numerator, denominator, weight FROM staff_values
-    UNION ALL
-    SELECT period, inst_id, indicator_code, numerator, denominator, weight FROM staff_and_ict_values
-    UNION ALL
-    SELECT period, inst_id, indicator_code, numerator, denominator, weight FROM needs_values
-    UNION ALL
-    SELECT period, inst_id, indicator_code, numerator, denominator, weight FROM ict_values
-    UNION ALL
-    SELECT period, inst_id, indicator_code, numerator, denominator, weight FROM readiness_values
-    UNION ALL
-    SELECT period, inst_id, indicator_code, numerator, denominator, weight FROM innovation_values
-    UNION ALL
-    SELECT period, inst_id, indicator_code, numerator, denominator, weight FROM site_values
+    -- the values above, matched by column name
+    SELECT * FROM staff_values
+    UNION ALL BY NAME
+    SELECT * FROM staff_and_ict_values
+    UNION ALL BY NAME
+    SELECT * FROM needs_values
+    UNION ALL BY NAME
+    SELECT * FROM ict_values
+    UNION ALL BY NAME
+    SELECT * FROM readiness_values
+    UNION ALL BY NAME
+    SELECT * FROM innovation_values
+    UNION ALL BY NAME
+    SELECT * FROM site_values
 )
 
-SELECT * FROM final
+SELECT period, inst_id, indicator_code, numerator, denominator, weight FROM final

@@ -2,11 +2,7 @@
 -- (the note prints the message as the mart wrote it).
 WITH {% include "common/_scope_institutions.sql" %},
 
-flags AS (
-    SELECT period, inst_id, flag, subject, grade, value, threshold, message_ru
-    FROM mart.result_flags
-    WHERE period = $period
-),
+{% include "common/_result_flags.sql" %},
 
 final AS (
     SELECT inst.short_name, inst.municipality, flags.*

@@ -2,11 +2,7 @@
 -- links each to the school). The flags' thresholds need 20 and more results, so no flag is of a small group.
 WITH {% include "common/_scope_institutions.sql" %},
 
-flags AS (
-    SELECT period, inst_id, flag, subject, grade, value, threshold, message_ru
-    FROM mart.result_flags
-    WHERE period = $period
-),
+{% include "common/_result_flags.sql" %},
 
 final AS (
     SELECT flags.inst_id, scope_institutions.short_name, scope_institutions.municipality, flags.flag,

@@ -48,6 +48,7 @@ RETIREMENT_AGE = 60
 # the DOCX grid of institutions × 13 months: narrow count columns in a small font
 GRID_COLUMN_CM = 1.35
 GRID_FONT_PT = 9
+MONTH_TABLE_CM = (5.5, 3.0, 4.0)
 
 MONTHS = (
     "январь", "февраль", "март", "апрель", "май", "июнь",
@@ -570,6 +571,8 @@ def plan_document(plan: Plan, *, today: dt.date | None = None) -> dx.DocxReport:
         with_total(training_by_month(plan), C_MONTH),
         caption="Число педагогических работников по месяцам",
         bold_last_row=True,
+        # three short columns: not stretched over the landscape line
+        widths_cm=MONTH_TABLE_CM,
     )
     if not plan.one_institution and n:
         grid = with_total(training_grid(plan), C_INST)

@@ -22,7 +22,7 @@ from __future__ import annotations
 import datetime as dt
 import os
 import re
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -89,6 +89,7 @@ FEMALE = "Ж"
 C_NO = "№ п/п"
 C_MONTH = "Месяц"
 C_INST = "Организация"
+C_MUN = "Муниципалитет"
 C_NAME = "ФИО"
 C_POSITION = "Должность"
 C_LAST = "Дата окончания последних КПК"
@@ -123,6 +124,8 @@ class Plan:
     subject: Subject
     report_date: dt.date
     organisation: str
+    # the registry's inst_id, short_name, municipality (names the institutions of the tables)
+    institutions: pd.DataFrame = field(repr=False)
     training: pd.DataFrame = field(repr=False)
     attestation: pd.DataFrame = field(repr=False)
     lapsed: pd.DataFrame = field(repr=False)
@@ -143,6 +146,11 @@ class Plan:
     @property
     def one_institution(self) -> bool:
         return self.scope.inst_id is not None
+
+    @property
+    def many_municipalities(self) -> bool:
+        """A plan of several municipalities names each institution's municipality (short names repeat)."""
+        return self.subject.municipality is None
 
 
 def add_years(day: dt.date, years: int) -> dt.date:
@@ -193,8 +201,7 @@ def position_label(code: Any) -> str:
     return contract.label_ru(contract.POSITIONS, str(code)).capitalize()
 
 
-def _subject(db_path: str | os.PathLike[str], user: User, scope: q.Scope) -> Subject:
-    registry = q.list_institutions(db_path, user)
+def _subject(registry: pd.DataFrame, scope: q.Scope) -> Subject:
     if scope.inst_id:
         row = registry[registry["inst_id"] == scope.inst_id]
         if row.empty:
@@ -227,7 +234,8 @@ def load_plan(
     if scope.period not in state.periods:
         raise PlanError(f"Нет данных за {scope.period}. Доступные учебные годы: {', '.join(state.periods)}.")
     scope = q.due_scope(user, scope)
-    subject = _subject(db_path, user, scope)
+    registry = q.list_institutions(db_path, user)
+    subject = _subject(registry, scope)
     settings = q.methodology_settings(db_path, user)
     due = q.staff_due_list(db_path, user, scope, "attestation")
     return Plan(
@@ -235,6 +243,7 @@ def load_plan(
         subject=subject,
         report_date=q.reporting_date(scope.period, settings),
         organisation=organisation or settings.get(ORGANISATION_SETTING) or DEFAULT_ORGANISATION,
+        institutions=registry[["inst_id", "short_name", "municipality"]],
         training=q.training_plan(db_path, user, scope),
         attestation=q.attestation_plan(db_path, user, scope),
         lapsed=due[due["status"] == "lapsed"].reset_index(drop=True),
@@ -250,6 +259,30 @@ def _numbered(data: dict[str, list[Any]], n: int) -> pd.DataFrame:
     return pd.DataFrame({C_NO: list(range(1, n + 1)), **data})
 
 
+def _registry_maps(plan: Plan) -> tuple[dict[Any, str], dict[Any, str]]:
+    """inst_id → short name, inst_id → municipality."""
+    reg = plan.institutions
+    return dict(zip(reg["inst_id"], reg["short_name"], strict=True)), dict(
+        zip(reg["inst_id"], reg["municipality"], strict=True)
+    )
+
+
+def _institution_columns(plan: Plan, inst_ids: Iterable[Any]) -> dict[str, list[Any]]:
+    """«Организация» (its short name), after «Муниципалитет» when the plan spans several municipalities."""
+    names, places = _registry_maps(plan)
+    ids = list(inst_ids)
+    columns: dict[str, list[Any]] = {C_INST: [names.get(i, i) for i in ids]}
+    if plan.many_municipalities:
+        columns = {C_MUN: [places.get(i) for i in ids], **columns}
+    return columns
+
+
+def _institution_order(plan: Plan, inst_ids: Iterable[Any]) -> list[Any]:
+    """Institutions by municipality, then by name with the numbers as numbers."""
+    names, places = _registry_maps(plan)
+    return sorted(set(inst_ids), key=lambda i: (str(places.get(i, "")), natural_key(str(names.get(i, i)))))
+
+
 def _dates(values: Iterable[Any]) -> list[Any]:
     return [None if fmt.is_missing(v) else pd.Timestamp(v).date() for v in values]
 
@@ -261,7 +294,7 @@ def training_list(plan: Plan) -> pd.DataFrame:
     return _numbered(
         {
             C_MONTH: [month_label(m) for m in t["due_month"]],
-            C_INST: t["short_name"].tolist(),
+            **_institution_columns(plan, t["inst_id"]),
             C_NAME: [fmt.MISSING if fmt.is_missing(v) else str(v) for v in t["full_name"]],
             C_POSITION: [position_label(p) for p in t["position"]],
             C_LAST: _dates(t["last_training_date"]),
@@ -290,20 +323,28 @@ def training_by_month(plan: Plan) -> pd.DataFrame:
     return pd.DataFrame(rows, columns=[C_MONTH, C_PEOPLE, C_OVERDUE])
 
 
+def _per_institution(plan: Plan, counts: pd.DataFrame, labels: list[str]) -> pd.DataFrame:
+    """`counts` (one row per inst_id) with the institutions' columns in front, in the registry's order."""
+    order = _institution_order(plan, counts.index)
+    counts = counts.loc[order]
+    frame = pd.DataFrame(_institution_columns(plan, order))
+    for label, col in zip(labels, counts.columns, strict=True):
+        frame[label] = counts[col].astype(int).to_numpy()
+    return frame
+
+
 def training_grid(plan: Plan) -> pd.DataFrame:
     """Institutions (those with anyone due) × the months of the planning year, with the total."""
     t = plan.training
     months = plan_months(plan.report_date)
-    columns = [C_INST, *(month_short(m) for m in months), C_TOTAL]
+    labels = [month_short(m) for m in months]
+    inst = [C_MUN, C_INST] if plan.many_municipalities else [C_INST]
     if t.empty:
-        return pd.DataFrame(columns=columns)
+        return pd.DataFrame(columns=[*inst, *labels, C_TOTAL])
     due = pd.to_datetime(t["due_month"]).dt.date
-    rows = []
-    for inst in sorted(set(t["short_name"]), key=natural_key):
-        mine = due[t["short_name"] == inst]
-        counts = [int((mine == m).sum()) for m in months]
-        rows.append([inst, *counts, sum(counts)])
-    return pd.DataFrame(rows, columns=columns)
+    counts = pd.crosstab(t["inst_id"], due).reindex(columns=months, fill_value=0)
+    counts["total"] = counts.sum(axis=1)
+    return _per_institution(plan, counts, [*labels, C_TOTAL])
 
 
 def needs_table(plan: Plan) -> pd.DataFrame:
@@ -334,17 +375,16 @@ def attestation_table(plan: Plan) -> pd.DataFrame:
     """Institutions × the lapsed categories and those ending in each of the five planning years."""
     a = plan.attestation
     years = [year_label(plan, k) for k in range(ATTESTATION_YEARS)]
-    lapsed_col = f"{LAPSED} (до {fmt.date(plan.report_date)})"
-    columns = [C_INST, lapsed_col, *years, f"{C_TOTAL} за 5 лет"]
+    labels = [f"{LAPSED} (до {fmt.date(plan.report_date)})", *years, f"{C_TOTAL} за 5 лет"]
+    inst = [C_MUN, C_INST] if plan.many_municipalities else [C_INST]
     if a.empty:
-        return pd.DataFrame(columns=columns)
-    rows = []
-    for inst in sorted(set(a["short_name"]), key=natural_key):
-        mine = a[a["short_name"] == inst]
-        by_year = dict(zip(mine["year_index"].astype(int), mine["people"].astype(int), strict=True))
-        counts = [by_year.get(k, 0) for k in range(ATTESTATION_YEARS)]
-        rows.append([inst, by_year.get(-1, 0), *counts, sum(counts)])
-    return pd.DataFrame(rows, columns=columns)
+        return pd.DataFrame(columns=[*inst, *labels])
+    counts = a.pivot_table(
+        index="inst_id", columns="year_index", values="people", aggfunc="sum", fill_value=0
+    )
+    counts = counts.reindex(columns=range(-1, ATTESTATION_YEARS), fill_value=0)
+    counts["total"] = counts[list(range(ATTESTATION_YEARS))].sum(axis=1)
+    return _per_institution(plan, counts, labels)
 
 
 def lapsed_list(plan: Plan) -> pd.DataFrame:
@@ -352,7 +392,7 @@ def lapsed_list(plan: Plan) -> pd.DataFrame:
     r = plan.lapsed
     return _numbered(
         {
-            C_INST: r["short_name"].tolist(),
+            **_institution_columns(plan, r["inst_id"]),
             C_NAME: [fmt.MISSING if fmt.is_missing(v) else str(v) for v in r["full_name"]],
             C_POSITION: [position_label(p) for p in r["position"]],
             C_CATEGORY: [contract.label_ru(contract.CATEGORIES, str(c)).capitalize() for c in r["category"]],
@@ -367,7 +407,7 @@ def without_mentor(plan: Plan) -> pd.DataFrame:
     m = plan.mentoring[~plan.mentoring["has_mentor"].astype(bool)]
     return _numbered(
         {
-            C_INST: m["short_name"].tolist(),
+            **_institution_columns(plan, m["inst_id"]),
             C_YOUNG: m["full_name"].tolist(),
             C_POSITION: [position_label(p) for p in m["position"]],
         },
@@ -380,7 +420,7 @@ def mentor_pairs(plan: Plan) -> pd.DataFrame:
     m = plan.mentoring[plan.mentoring["has_mentor"].astype(bool)]
     return _numbered(
         {
-            C_INST: m["short_name"].tolist(),
+            **_institution_columns(plan, m["inst_id"]),
             C_YOUNG: m["full_name"].tolist(),
             C_POSITION: [position_label(p) for p in m["position"]],
             C_MENTOR: m["mentor_full_name"].tolist(),
@@ -414,17 +454,18 @@ def forecast_table(plan: Plan) -> pd.DataFrame:
     )
 
 
-def with_total(frame: pd.DataFrame, label_column: str, skip: Sequence[str] = ()) -> pd.DataFrame:
-    """`frame` with an «Итого» row: the sum of every numeric column but `skip` (for a DOCX table; the
-    workbook leaves totals to the spreadsheet, where a total row would be sorted and filtered with the rest)."""
+def with_total(frame: pd.DataFrame) -> pd.DataFrame:
+    """`frame` with an «Итого» row (in its first column): the sum of every numeric column (for a DOCX table;
+    the workbook leaves totals to the spreadsheet, where a total row would be sorted and filtered with the
+    rest)."""
     total: dict[str, Any] = {}
-    for col in frame.columns:
-        if col == label_column:
+    for i, col in enumerate(frame.columns):
+        if i == 0:
             total[col] = TOTAL_ROW
-        elif col in skip or not pd.api.types.is_numeric_dtype(frame[col]):
-            total[col] = ""
-        else:
+        elif pd.api.types.is_numeric_dtype(frame[col]):
             total[col] = int(frame[col].sum())
+        else:
+            total[col] = ""
     return pd.concat([frame, pd.DataFrame([total])], ignore_index=True)
 
 
@@ -536,7 +577,11 @@ def _title(doc: dx.DocxReport, plan: Plan, today: dt.date) -> None:
 
 def _shown(plan: Plan, frame: pd.DataFrame) -> pd.DataFrame:
     """A list as the document prints it: without the institution's column in one institution's plan."""
-    return frame.drop(columns=[C_INST]) if plan.one_institution else frame
+    return (
+        frame.drop(columns=[c for c in (C_INST, C_MUN) if c in frame.columns])
+        if plan.one_institution
+        else frame
+    )
 
 
 def _people(n: int, case: str = "nomn") -> str:
@@ -568,22 +613,26 @@ def plan_document(plan: Plan, *, today: dt.date | None = None) -> dx.DocxReport:
         text += f"; из них у {fmt.integer(overdue)} срок уже истёк (включены в первый месяц с отметкой «{OVERDUE}»)"
     doc.paragraph(text + ".")
     doc.table(
-        with_total(training_by_month(plan), C_MONTH),
+        with_total(training_by_month(plan)),
         caption="Число педагогических работников по месяцам",
         bold_last_row=True,
         # three short columns: not stretched over the landscape line
         widths_cm=MONTH_TABLE_CM,
     )
     if not plan.one_institution and n:
-        grid = with_total(training_grid(plan), C_INST)
+        grid = with_total(training_grid(plan))
+        names = [c for c in grid.columns if c in (C_MUN, C_INST)]
         # the counts need little room: the institutions' names get the rest of the line
-        counts_cm = [GRID_COLUMN_CM] * (len(grid.columns) - 1)
+        counts_cm = [GRID_COLUMN_CM] * (len(grid.columns) - len(names))
+        room = doc.text_width_cm - sum(counts_cm)
+        # the municipality (when there are several) takes a third of the names' room
+        names_cm = [room / 3, room * 2 / 3] if len(names) == 2 else [room]
         doc.table(
             grid,
             caption="Число педагогических работников по организациям и месяцам",
             bold_last_row=True,
             font_pt=GRID_FONT_PT,
-            widths_cm=[doc.text_width_cm - sum(counts_cm), *counts_cm],
+            widths_cm=[*names_cm, *counts_cm],
         )
     needs = needs_table(plan)
     # a form nobody chose is left out of the printed table (the workbook keeps every column)
@@ -620,9 +669,7 @@ def plan_document(plan: Plan, *, today: dt.date | None = None) -> dx.DocxReport:
             "установленные с 01.09.2023, действуют бессрочно и в план не входят). Год — с "
             f"{fmt.date(plan.report_date)[:5]} по {fmt.date(plan.year_end)[:5]} следующего года."
         )
-        doc.table(
-            with_total(att, C_INST), caption="Перспективный план аттестации", bold_last_row=True, font_pt=10
-        )
+        doc.table(with_total(att), caption="Перспективный план аттестации", bold_last_row=True, font_pt=10)
     lapsed = lapsed_list(plan)
     if len(lapsed):
         doc.table(

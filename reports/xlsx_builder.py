@@ -24,7 +24,7 @@ from typing import Any
 
 import pandas as pd
 from openpyxl import Workbook
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, WriteOnlyCell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 
@@ -35,6 +35,9 @@ DATE_FORMAT = "DD.MM.YYYY"
 _SHEET_BAD = re.compile(r"[\[\]:*?/\\\x00-\x1f]")
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r", "\n")
 MAX_WIDTH = 60
+BOLD = Font(bold=True)
+TITLE_FONT = Font(bold=True, size=12)
+HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
 
 
 @dataclass(frozen=True, eq=False)
@@ -85,10 +88,9 @@ def _excel_value(value: object) -> object:
     return value
 
 
-def _write_text(cell: Any, text: str) -> None:
-    # control characters are not allowed in a workbook (openpyxl refuses them): a hostile value loses them
-    cell.value = neutralise(ILLEGAL_CHARACTERS_RE.sub("", text))
-    cell.data_type = "s"
+def _clean(text: str) -> str:
+    """A text as a text cell: control characters dropped (a workbook may not hold them), formula-safe."""
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", text))
 
 
 def _unique_names(names: Sequence[str]) -> list[str]:
@@ -107,63 +109,76 @@ def _unique_names(names: Sequence[str]) -> list[str]:
     return out
 
 
-def _fill(ws: Any, sheet: Sheet) -> None:
+def _column_width(frame: pd.DataFrame, col: Any) -> float:
+    width = min(MAX_WIDTH, max(10, len(str(col)) // 2 + 4))
+    texts = [len(x) + 2 for x in (_excel_value(v) for v in frame[col].head(200)) if isinstance(x, str)]
+    return min(MAX_WIDTH, max(width, *texts)) if texts else width
+
+
+def _fill(wb: Workbook, name: str, sheet: Sheet) -> None:
+    """One sheet, streamed (openpyxl's write-only mode: a region's named list is some 100,000 cells)."""
+    ws = wb.create_sheet(title=name)
     frame = sheet.frame
     units = dict(sheet.units)
     dates = set(sheet.dates)
-    row0 = 1
-    if sheet.title:
-        title = ws.cell(row=1, column=1)
-        _write_text(title, sheet.title)
-        title.font = Font(bold=True, size=12)
-        row0 = 3
     columns = [str(c) for c in frame.columns]
-    for j, col in enumerate(columns, start=1):
-        cell = ws.cell(row=row0, column=j)
-        _write_text(cell, col)
-        cell.font = Font(bold=True)
-        cell.alignment = Alignment(wrap_text=True, vertical="top")
+    row0 = 3 if sheet.title else 1
     formats: dict[int, str] = {}
-    for j, col in enumerate(frame.columns, start=1):
+    for j, col in enumerate(frame.columns):
         if str(col) in dates:
             formats[j] = DATE_FORMAT
         elif str(col) in units or _numeric(frame[col]):
             formats[j] = number_format(frame[col], units.get(str(col)))
-    last = len(frame)
-    for i, row in enumerate(frame.itertuples(index=False, name=None), start=row0 + 1):
-        bold = sheet.bold_last_row and i == row0 + last
-        for j, value in enumerate(row, start=1):
-            v = _excel_value(value)
-            if isinstance(v, dt.datetime) and formats.get(j) == DATE_FORMAT:
-                v = v.date()
-            cell = ws.cell(row=i, column=j)
-            if isinstance(v, str):
-                _write_text(cell, v)
-            else:
-                cell.value = v
-            if j in formats and v is not None:
-                cell.number_format = formats[j]
-            if bold:
-                cell.font = Font(bold=True)
     for j, col in enumerate(frame.columns, start=1):
-        width = min(MAX_WIDTH, max(10, len(str(col)) // 2 + 4))
-        sample = [_excel_value(x) for x in frame[col].head(200)]
-        texts = [len(x) + 2 for x in sample if isinstance(x, str)]
-        if texts:
-            width = min(MAX_WIDTH, max(width, *texts))
-        ws.column_dimensions[get_column_letter(j)].width = width
-    ws.freeze_panes = ws.cell(row=row0 + 1, column=1)
+        ws.column_dimensions[get_column_letter(j)].width = _column_width(frame, col)
+    ws.freeze_panes = f"A{row0 + 1}"
+    last = len(frame)
     if columns:
         # a filter on the header row over every row, as a table in Excel is used
         ws.auto_filter.ref = f"A{row0}:{get_column_letter(len(columns))}{row0 + max(last, 1)}"
 
+    def text(value: str, font: Font | None = None) -> WriteOnlyCell:
+        cell = WriteOnlyCell(ws, value=_clean(value))
+        if font is not None:
+            cell.font = font
+        return cell
+
+    if sheet.title:
+        ws.append([text(sheet.title, TITLE_FONT)])
+        ws.append([])
+    header = []
+    for col in columns:
+        cell = text(col, BOLD)
+        cell.alignment = HEADER_ALIGNMENT
+        header.append(cell)
+    ws.append(header)
+    for i, row in enumerate(frame.itertuples(index=False, name=None), start=1):
+        bold = sheet.bold_last_row and i == last
+        cells: list[Any] = []
+        for j, value in enumerate(row):
+            v = _excel_value(value)
+            if isinstance(v, dt.datetime) and formats.get(j) == DATE_FORMAT:
+                v = v.date()
+            if isinstance(v, str):
+                # a cleaned text never starts with «=», so openpyxl keeps it a text without a styled cell
+                cells.append(text(v, BOLD) if bold else _clean(v))
+            elif v is not None and (j in formats or bold):
+                cell = WriteOnlyCell(ws, value=v)
+                if j in formats:
+                    cell.number_format = formats[j]
+                if bold:
+                    cell.font = BOLD
+                cells.append(cell)
+            else:
+                cells.append(v)
+        ws.append(cells)
+
 
 def workbook_bytes(sheets: Sequence[Sheet]) -> bytes:
     """A workbook with one sheet per `Sheet`, in order (an empty table keeps its header row)."""
-    wb = Workbook()
-    wb.remove(wb.active)
+    wb = Workbook(write_only=True)
     for sheet, name in zip(sheets, _unique_names([s.name for s in sheets]), strict=True):
-        _fill(wb.create_sheet(title=name), sheet)
+        _fill(wb, name, sheet)
     if not sheets:
         wb.create_sheet(title="Данные")
     buffer = io.BytesIO()

@@ -321,3 +321,40 @@ def test_cli_refuses_in_russian(
     err = capsys.readouterr().err
     assert message in err and "Traceback" not in err
     assert not (tmp_path / Path(args[out_at]).name).exists()
+
+
+def test_a_region_wide_plan_names_the_municipalities(tmp_path: Path) -> None:
+    """Short names repeat across municipalities: each institution keeps its row, under its municipality, and
+    «№ 2» comes before «№ 10»."""
+
+    def named(inst_id: str, municipality: str, short_name: str) -> dict[str, object]:
+        return {**institution(inst_id, "school", municipality), "short_name": short_name}
+
+    def fill_region(con) -> None:
+        insert_rows(
+            con,
+            "core.institutions",
+            [
+                named("N1", "Северный", "СОШ № 1"),
+                named("S1", "Южный", "СОШ № 1"),
+                named("S10", "Южный", "СОШ № 10"),
+                named("S2", "Южный", "СОШ № 2"),
+            ],
+        )
+        # one never-trained teacher each (due in D's month); N1 two
+        insert_rows(con, "core.staff", [staff(P, i, f"{i}-t") for i in ("N1", "S1", "S10", "S2")])
+        insert_rows(con, "core.staff", [staff(P, "N1", "N1-u")])
+
+    built_warehouse(tmp_path, fill_region).close()
+    book = openpyxl.load_workbook(
+        io.BytesIO(rp.plan_xlsx(tmp_path / "w.duckdb", rp.CLI_USER, queries.Scope(P)))
+    )
+    grid = sheet_rows(book, "КПК по организациям")
+    assert grid[0][:3] == ("Муниципалитет", "Организация", "сент. 2024")
+    assert [(r[0], r[1], r[2], r[-1]) for r in grid[1:]] == [
+        ("Северный", "СОШ № 1", 2, 2),
+        ("Южный", "СОШ № 1", 1, 1),
+        ("Южный", "СОШ № 2", 1, 1),
+        ("Южный", "СОШ № 10", 1, 1),
+    ]
+    assert sheet_rows(book, "План-график КПК")[0][2:4] == ("Муниципалитет", "Организация")

@@ -59,6 +59,11 @@ MONTHS_SHORT = (
     "янв.", "февр.", "март", "апр.", "май", "июнь", "июль", "авг.", "сент.", "окт.", "нояб.", "дек.",
 )  # fmt: skip
 OVERDUE = "просрочено"
+PERSONAL_DATA_NOTE = (
+    "Документ содержит персональные данные (Федеральный закон от 27.07.2006 № 152-ФЗ «О персональных данных»): "
+    "используется для планирования повышения квалификации, аттестации и наставничества, не подлежит размещению "
+    "в открытом доступе и пересылке за пределы органа управления образованием."
+)
 LAPSED = "Истекла"
 TOTAL_ROW = "Итого"
 NO_FORM = "Форма не указана"
@@ -600,6 +605,7 @@ def plan_document(plan: Plan, *, today: dt.date | None = None) -> dx.DocxReport:
     )
     _approval_block(doc, plan.organisation)
     _title(doc, plan, today)
+    doc.paragraph(PERSONAL_DATA_NOTE, italic=True, size_pt=dx.CAPTION_PT)
 
     doc.heading("1. Повышение квалификации")
     t = plan.training

@@ -237,7 +237,7 @@ def test_age_service_and_forecast_sheets(book: openpyxl.Workbook) -> None:
 
 # ----------------------------------------------------------------------------------------- DOCX
 def test_docx_title_block(document: docx.document.Document) -> None:
-    texts = [p.text for p in document.paragraphs[:8]]
+    texts = [p.text for p in document.paragraphs[:9]]
     assert texts[0] == "УТВЕРЖДАЮ"
     assert texts[1] == "Руководитель МКУ «ИМЦ г. Северный»"
     assert texts[4] == "ПЛАН-ГРАФИК"
@@ -246,6 +246,9 @@ def test_docx_title_block(document: docx.document.Document) -> None:
         "на период с 20.09.2024 по 19.09.2025"
     )
     assert "Учебный год: 2024/2025" in texts
+    assert texts[8].startswith(
+        "Документ содержит персональные данные (Федеральный закон от 27.07.2006 № 152-ФЗ"
+    )
     section = document.sections[0]
     assert section.page_width > section.page_height  # landscape: the grid of 13 months fits
 

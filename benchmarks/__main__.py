@@ -9,7 +9,8 @@ measured in the same run):
 - one institution's corrected file loaded into a `region` warehouse (target: under 2 s end to end);
 - every dashboard page, warm, at `region` and `country` scale (targets 0.5 s and 1.5 s) against a trivial
   Streamlit script run the same way, and the app's cold start (first page rendered, target 4 s);
-- the analytical note at city scale (target 10 s);
+- the analytical note at city scale (target 10 s); the staff development plan (`etl plan`, XLSX and DOCX) of
+  the whole `region` (within the same budget);
 - many users at once: 1, 5 and 20 sessions running each page together on the `city` demo (server side,
   AppTest threads, benchmarks/concurrency.py), p50 with the p95 beside it, against one session's p50.
 `--quick` skips the country scale (minutes of generating and loading 1.2 M staff rows).
@@ -94,6 +95,26 @@ def _note(runs: int) -> list[Figure]:
     return [Figure("city", "analytical note (etl note, new process)", seconds, peak, target="< 10 s")]
 
 
+def _plan(db, runs: int) -> list[Figure]:
+    """The staff development plan of the whole region (every municipality: the named lists of ~30,000 staff)
+    as `python -m etl plan` writes it, XLSX and DOCX, each in a new process; within the note's budget."""
+    import tempfile
+    from pathlib import Path
+
+    from benchmarks.common import median_of
+
+    figures = []
+    with tempfile.TemporaryDirectory() as folder:
+        for suffix in ("xlsx", "docx"):
+            out = Path(folder) / f"plan.{suffix}"
+            cmd = python("-m", "etl", "plan", "--db", str(db), "--period", "2024/2025", "--out", str(out))
+            seconds, peak = median_of(runs, cmd)
+            figures.append(
+                Figure("region", f"plan {suffix} (etl plan, new process)", seconds, peak, target="< 10 s")
+            )
+    return figures
+
+
 def _concurrency(runs: int) -> list[Figure]:
     from benchmarks.concurrency import PAGES, SESSIONS, bench
     from benchmarks.pages import demo_db
@@ -132,6 +153,7 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quick:
         step(bench_load("country", 1))
         step(_pages("country", WORK / "etl_country" / "etl.duckdb", args.runs, trivial))
+    step(_plan(region_db, args.runs))
     step(_note(args.runs))
     step(_concurrency(args.runs))
     print(

@@ -97,6 +97,21 @@ def build_parser() -> argparse.ArgumentParser:
     note.add_argument("--no-names", action="store_true", help=argparse.SUPPRESS)
     note.add_argument("--out", type=Path, required=True, metavar="ФАЙЛ", help="файл .docx")
 
+    plan = sub.add_parser(
+        "plan", help="план-график КПК, перспективный план аттестации, наставничество (XLSX, DOCX)"
+    )
+    plan.add_argument("--db", help="файл хранилища (по умолчанию $IMC_DB или warehouse/imc.duckdb)")
+    plan.add_argument("--period", required=True, metavar="ГОД", help="учебный год, например 2024/2025")
+    plan.add_argument(
+        "--scope",
+        default="",
+        help="охват: не задан — муниципалитет целиком; school, preschool, additional — тип организаций; "
+        "код организации — одна организация",
+    )
+    plan.add_argument("--municipality", help="муниципалитет (если в хранилище их несколько)")
+    plan.add_argument("--org", help="организация-составитель (в заголовке плана)")
+    plan.add_argument("--out", type=Path, required=True, metavar="ФАЙЛ", help="файл .xlsx или .docx")
+
     users = sub.add_parser("users", help="пользователи приложения и их роли")
     users_sub = users.add_subparsers(dest="users_command", metavar="ДЕЙСТВИЕ", parser_class=_Parser)
     users_sub.required = True
@@ -303,6 +318,49 @@ def cmd_note(args: argparse.Namespace) -> int:
 
 
 COMMANDS["note"] = cmd_note
+
+PLAN_FORMATS = (".xlsx", ".docx")
+
+
+def cmd_plan(args: argparse.Namespace) -> int:
+    from etl.normalize import normalize_period_text
+    from reports import note, plan
+    from warehouse.db import resolve_db_path
+    from warehouse.queries import INST_TYPES, Scope
+
+    suffix = args.out.suffix.lower()
+    if suffix not in PLAN_FORMATS:
+        print(
+            f"План не сформирован: файл {args.out} должен иметь расширение .xlsx (таблицы на листах) "
+            "или .docx (план-график для утверждения).",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    period = normalize_period_text(args.period) or args.period
+    db = resolve_db_path(args.db)
+    if not _warehouse_exists(db):
+        return EXIT_USAGE
+    parsed = note.parse_scope(args.scope, args.municipality)
+    if parsed.inst_type and parsed.inst_type not in INST_TYPES:
+        print(
+            f"План не сформирован: тип организаций — {', '.join(INST_TYPES)} (задано: {parsed.inst_type}).",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    scope = Scope(period, parsed.municipality, parsed.inst_type, parsed.inst_id)
+    try:
+        build = plan.plan_xlsx if suffix == ".xlsx" else plan.plan_docx
+        data = build(db, plan.CLI_USER, scope, organisation=args.org)
+    except plan.PlanError as exc:
+        print(f"План не сформирован: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    args.out.parent.mkdir(parents=True, exist_ok=True)
+    args.out.write_bytes(data)
+    print(f"План на {period} учебный год записан: {args.out}")
+    return EXIT_OK
+
+
+COMMANDS["plan"] = cmd_plan
 
 
 def _read_password(from_stdin: bool) -> str:

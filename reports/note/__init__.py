@@ -17,8 +17,8 @@ person-level lists are restricted there, and a director may write a note on thei
 
 The package in pieces: words.py (fixed words), model.py (what a note is made of), facts.py (the values it
 speaks of and shared rules), builder.py → general.py → conclusions.py → area_tables.py → areas.py → results.py
-(the sections, each a class extending the one before), document.py (the builder in order, the entry points, the
-preview).
+→ planning.py (the sections, each a class extending the one before), document.py (the builder in order, the
+entry points, the preview).
 """
 
 from reports.note.document import PreviewItem, build_note, build_note_model, parse_scope, preview, render_docx

@@ -99,17 +99,7 @@ class ConclusionSections(GeneralSection):
                 ]
             segs.append(", и провести консультации по подготовке к ней")
             self.due_recommendation(segs, "attestation")
-        young, n = self.headcount("STAFF_YOUNG_SPECIALISTS")
-        if n is not None:
-            self.recommendations.append(
-                para(
-                    "Закрепить наставников за ",
-                    Num(fmt.integer(n), Ref("number", young)),
-                    f"{fmt.NBSP}{ru.agree(n, 'молодой специалист', 'ablt')} и включить их в работу "
-                    "муниципального объединения молодых педагогов.",
-                    kind="bullet",
-                )
-            )
+        self.young_recommendation()
         old, new = s.point("STAFF_55_PLUS", self.period), s.point("STAFF_UNDER_35", self.period)
         if "STAFF_55_PLUS" in self.by_code and "STAFF_UNDER_35" in self.by_code:
             v_old, v_new = get(old), get(new)
@@ -126,6 +116,20 @@ class ConclusionSections(GeneralSection):
                         kind="bullet",
                     )
                 )
+
+    def young_recommendation(self) -> None:
+        """Mentors for the young specialists (planning.py names those who have none)."""
+        young, n = self.headcount("STAFF_YOUNG_SPECIALISTS")
+        if n is not None:
+            self.recommendations.append(
+                para(
+                    "Закрепить наставников за ",
+                    Num(fmt.integer(n), Ref("number", young)),
+                    f"{fmt.NBSP}{ru.agree(n, 'молодой специалист', 'ablt')} и включить их в работу "
+                    "муниципального объединения молодых педагогов.",
+                    kind="bullet",
+                )
+            )
 
     def lagging_recommendation(self) -> None:
         s = self.subject

@@ -26,7 +26,7 @@ from reports.note.model import (
     TableBlock,
     check_access,
 )
-from reports.note.results import ResultsSections
+from reports.note.planning import PlanningSection
 from reports.note.words import (
     AREA_TOPIC_GENT,
     AREAS,
@@ -43,7 +43,7 @@ from warehouse import queries as q
 P = ParamSpec("P")
 
 
-class Builder(ResultsSections):
+class Builder(PlanningSection):
     """Writes one note: general information, a section per area, conclusions, appendices."""
 
     # -- the document

@@ -60,7 +60,8 @@ class Ref:
     `target` — fmt.value(the catalogue target of indicator `what`, its unit);
     `count` — fmt.integer of a count named by `what` with `args`: `above`/`below` (institutions of the scope
     above/below the value for their type), `registry`, `submitted`, `quarantined`, `warnings`,
-    `target_missed` (institutions whose value misses the indicator's target);
+    `target_missed` (institutions whose value misses the indicator's target); planning.py's `need_people`
+    (people of P who named a need, in a form or any), `young`, `young_with_mentor`, `young_without_mentor`;
     `flag` — the message_ru of the mart.result_flags row `args` = (period, inst_id, flag, subject, grade).
     """
 

@@ -130,6 +130,32 @@ def count(con: duckdb.DuckDBPyConnection, what: str, args: tuple[Any, ...]) -> i
             WHERE w.period = ? AND {_scope()}
         """
         return con.execute(sql, [period, *_pairs(mun, inst_type, inst_id)]).fetchone()[0]
+    if what in ("young", "young_with_mentor", "young_without_mentor"):
+        period, mun, inst_type, inst_id = args
+        # a mentor counts when they are a person of P of the same institution and period
+        has_mentor = """EXISTS (SELECT 1 FROM mart.staff_person m WHERE m.period = s.period
+                        AND m.inst_id = s.inst_id AND m.staff_id = s.mentor_staff_id)"""
+        condition = {
+            "young": "TRUE",
+            "young_with_mentor": has_mentor,
+            "young_without_mentor": f"NOT {has_mentor}",
+        }
+        sql = f"""
+            SELECT count(*) FROM mart.staff_person s JOIN core.institutions i USING (inst_id)
+            WHERE s.period = ? AND s.is_young_specialist AND {condition[what]} AND {_scope()}
+        """
+        return con.execute(sql, [period, *_pairs(mun, inst_type, inst_id)]).fetchone()[0]
+    if what == "need_people":
+        period, mun, inst_type, inst_id, need, form = args
+        # people of P who named the need (in the form, when one is given); a needs row without a staff row
+        # counts nowhere
+        sql = f"""
+            SELECT count(DISTINCT (n.inst_id, n.staff_id)) FROM core.staff_needs n
+            JOIN mart.staff_person s ON s.period = n.period AND s.inst_id = n.inst_id AND s.staff_id = n.staff_id
+            JOIN core.institutions i ON i.inst_id = n.inst_id
+            WHERE n.period = ? AND n.need = ? AND (?::VARCHAR IS NULL OR n.form = ?) AND {_scope()}
+        """
+        return con.execute(sql, [period, need, form, form, *_pairs(mun, inst_type, inst_id)]).fetchone()[0]
     raise AssertionError(f"unknown count {what!r}")
 
 

@@ -19,8 +19,10 @@ from pathlib import Path
 import duckdb
 import pytest
 
+from auth.identity import User
 from tests.warehouse.conftest import new_warehouse
 from tests.warehouse.helpers import insert_institutions, insert_rows, staff
+from warehouse import queries
 from warehouse.build import build_marts
 
 P = "2024/2025"
@@ -154,3 +156,30 @@ def test_oo1_band_edges(planning: duckdb.DuckDBPyConnection) -> None:
     assert rows["m2"] == (23, "<25", "15-20")
     # 2.9 years: under 3
     assert rows["y5"][2] == "<3"
+
+
+@pytest.fixture(scope="module")
+def forecast_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Birthdays on the edges of the 60+ forecast (D = 2024-09-20; k years: born on or before D + k − 60)."""
+    folder = Path(tmp_path_factory.mktemp("forecast"))
+    con = new_warehouse(folder)
+    insert_institutions(con, ("S1", "school", "Северный"))
+    insert_rows(
+        con,
+        "core.staff",
+        [
+            staff(P, "S1", "sixty_at_d", birth_date=d(1964, 9, 20)),  # 60 on D: in every horizon
+            staff(P, "S1", "sixty_at_1y", birth_date=d(1965, 9, 20)),  # 60 exactly on D + 1 year: within 1
+            staff(P, "S1", "day_after_1y", birth_date=d(1965, 9, 21)),  # a day later: within 3, not 1
+            staff(P, "S1", "sixty_at_5y", birth_date=d(1969, 9, 20)),  # 60 exactly on D + 5 years: within 5
+            staff(P, "S1", "day_after_5y", birth_date=d(1969, 9, 21)),  # never within 5
+        ],
+    )
+    build_marts(con)
+    con.close()
+    return folder / "w.duckdb"
+
+
+def test_retirement_forecast_edges(forecast_db: Path) -> None:
+    forecast = queries.retirement_age_forecast(forecast_db, User(login="a", role="admin"), queries.Scope(P))
+    assert [tuple(int(v) for v in r) for r in forecast.itertuples(index=False)] == [(1, 2), (3, 3), (5, 4)]

@@ -5,6 +5,7 @@ people and is told so (as on «Кадры»); the counts of the other tabs follo
 
 import streamlit as st
 
+from reports import docx_builder, plan, xlsx_builder
 from ru import fmt
 from ui import filters, messages, widgets
 from ui.views import plan as views
@@ -31,9 +32,27 @@ def people_notice() -> None:
         (st.info if notice_stands_out else st.caption)(safe.md(own_notice))
 
 
-# the slot of «Скачать план (XLSX/DOCX)» (views.PLAN_DOWNLOAD_LABEL, views.plan_file_name): the documents are
-# reports/plan.py's (`python -m etl plan`); their two download buttons go into this container
-downloads = st.container()
+# the plan as documents: the same functions as `python -m etl plan`, built only when a button is clicked
+# (a region's plan takes seconds), for the filters' scope and with the viewer's person-level rights
+xlsx_button, docx_button, _ = st.columns([1, 1, 2])
+xlsx_button.download_button(
+    "Скачать план (XLSX)",
+    data=lambda: plan.plan_xlsx(ctx.db_path, ctx.user, sel.scope),
+    file_name=views.plan_file_name(sel.period, "xlsx"),
+    mime=xlsx_builder.XLSX_MIME,
+    icon=":material/table_view:",
+    on_click="ignore",
+    key="plan_xlsx",
+)
+docx_button.download_button(
+    "Скачать план-график (DOCX)",
+    data=lambda: plan.plan_docx(ctx.db_path, ctx.user, sel.scope),
+    file_name=views.plan_file_name(sel.period, "docx"),
+    mime=docx_builder.DOCX_MIME,
+    icon=":material/description:",
+    on_click="ignore",
+    key="plan_docx",
+)
 
 tab_training, tab_attestation, tab_mentoring, tab_structure = st.tabs(
     list(views.TAB_TITLES), key="tab", bind="query-params"

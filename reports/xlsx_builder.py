@@ -1,5 +1,5 @@
 """Workbooks of several sheets for the documents the system writes (the plans), in the manner of the
-dashboards' Excel downloads (ui/views/export.py, one sheet): Russian headers in bold, numbers as numbers with
+dashboards' Excel downloads (ui/views/export.py, one sheet, which calls this module): Russian headers in bold, numbers as numbers with
 one format per column (`#,##0` for whole counts, `#,##0.0` otherwise — ru/fmt.column_decimals), dates as
 dates (`DD.MM.YYYY`), missing values as empty cells, a frozen header row and an autofilter over every table.
 
@@ -9,8 +9,8 @@ dates (`DD.MM.YYYY`), missing values as empty cells, a frozen header row and an 
 
 Every text cell is formula-safe (OWASP, «CSV injection»), as in the dashboards' downloads: a text that a
 spreadsheet would take for a formula — beginning with `=`, `+`, `-`, `@`, a tab or a line break, also after
-leading spaces — is written with an apostrophe in front and stored as text. The rules are the ones of
-ui/views/export.py, which sits above this layer and cannot be imported from here.
+leading spaces — is written with an apostrophe in front and stored as text. The dashboards' one-sheet
+downloads (ui/views/export.py) are written by this module too.
 """
 
 from __future__ import annotations

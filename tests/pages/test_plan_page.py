@@ -258,3 +258,11 @@ def test_views_on_empty_rows_say_nothing_wrong():
 
 def test_plan_file_name():
     assert views.plan_file_name("2024/2025", "docx") == "plan_2024-2025.docx"
+
+
+def test_the_plan_downloads_as_the_command_writes_it(open_app, plan_db):
+    """The page's two plan buttons: the same documents as `python -m etl plan` (reports/plan.py), named by
+    the period; their bytes are built only when clicked (a callable), so the page does not wait for them."""
+    at = open_plan(open_app, plan_db)
+    labels = [b.proto.label for b in at.get("download_button")]
+    assert labels[:2] == ["Скачать план (XLSX)", "Скачать план-график (DOCX)"]

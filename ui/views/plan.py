@@ -66,7 +66,6 @@ ATTESTATION_WAVE_NOTE = (
     "Высшая и первая категории, присвоенные до 01.09.2023, действуют пять лет; присвоенные позже — "
     "бессрочно. Поэтому волна истечения категорий идёт до 2028 года и затем сходит на нет."
 )
-PLAN_DOWNLOAD_LABEL = "Скачать план (XLSX/DOCX)"
 RETIREMENT_TITLE = f"Будут в возрасте {RETIREMENT_AGE} лет и старше"
 RETIREMENT_NOTE = (
     f"Число работников, которым через 1, 3 и 5 лет от {{d}} будет {RETIREMENT_AGE} лет или больше "
@@ -159,10 +158,8 @@ def _counts_total(frame: pd.DataFrame, label_col: str, label: str) -> pd.DataFra
 
 
 def plan_file_name(period: str, extension: str) -> str:
-    """`plan_2024-2025.xlsx` / `.docx`: the name of the «Скачать план (XLSX/DOCX)» downloads.
-
-    The slot for the two buttons is marked in pages/plan.py (`downloads`); the documents themselves are
-    reports/plan.py's (`python -m etl plan`), wired there after it is merged."""
+    """`plan_2024-2025.xlsx` / `.docx`: the names of the page's two plan downloads (reports/plan.py's
+    documents, the same as `python -m etl plan`)."""
     return export.file_name("plan", period).removesuffix(".xlsx") + "." + extension
 
 

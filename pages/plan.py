@@ -34,25 +34,20 @@ def people_notice() -> None:
 
 # the plan as documents: the same functions as `python -m etl plan`, built only when a button is clicked
 # (a region's plan takes seconds), for the filters' scope and with the viewer's person-level rights
-xlsx_button, docx_button, _ = st.columns([1, 1, 2])
-xlsx_button.download_button(
-    "Скачать план (XLSX)",
-    data=lambda: plan.plan_xlsx(ctx.db_path, ctx.user, sel.scope),
-    file_name=views.plan_file_name(sel.period, "xlsx"),
-    mime=xlsx_builder.XLSX_MIME,
-    icon=":material/table_view:",
-    on_click="ignore",
-    key="plan_xlsx",
+documents = (
+    ("Скачать план (XLSX)", plan.plan_xlsx, "xlsx", xlsx_builder.XLSX_MIME, ":material/table_view:"),
+    ("Скачать план-график (DOCX)", plan.plan_docx, "docx", docx_builder.DOCX_MIME, ":material/description:"),
 )
-docx_button.download_button(
-    "Скачать план-график (DOCX)",
-    data=lambda: plan.plan_docx(ctx.db_path, ctx.user, sel.scope),
-    file_name=views.plan_file_name(sel.period, "docx"),
-    mime=docx_builder.DOCX_MIME,
-    icon=":material/description:",
-    on_click="ignore",
-    key="plan_docx",
-)
+for column, (label, make, extension, mime, icon) in zip(st.columns([1, 1, 2]), documents, strict=False):
+    column.download_button(
+        label,
+        data=lambda make=make: make(ctx.db_path, ctx.user, sel.scope),
+        file_name=views.plan_file_name(sel.period, extension),
+        mime=mime,
+        icon=icon,
+        on_click="ignore",
+        key=f"plan_{extension}",
+    )
 
 tab_training, tab_attestation, tab_mentoring, tab_structure = st.tabs(
     list(views.TAB_TITLES), key="tab", bind="query-params"

@@ -132,6 +132,9 @@ class FileResult:
     # counted in rows_loaded (rows_read = rows_loaded + rows_quarantined); the load log's message says it
     rows_replaced: int = 0
     replaced_by: list[str] = field(default_factory=list)
+    # a duplicate: the rows that the earlier load of the same bytes quarantined (None: not a duplicate, or
+    # the same bytes twice in this load) — they are still in quarantine, and the summary says so
+    previous_quarantined: int | None = None
 
 
 @dataclass
@@ -290,7 +293,7 @@ def _load(
             report(0.4 * n / len(staged), f"{item.name}: {messages.PROGRESS_STEPS['read']}")
             result = FileResult(source_file=item.name, batch_id=batches.next(), uploaded_by=uploaded_by)
             results.append(result)
-            ready = _prepare(con, item, data, result, dataset, force, settings, seen)
+            ready = _prepare(con, item, data, result, dataset, force, settings, seen, allowed_inst_ids)
             if ready is not None:
                 prepared.append(ready)
         faults.reached("read")
@@ -321,7 +324,8 @@ def _load(
 
         # the marts of the periods this load wrote; everything when the registry (an institution's type or
         # municipality feeds every period) or the whole warehouse is new
-        build_marts(con, None if fresh or registry_changed or info else periods)
+        if prepared or fresh or info:  # nothing written (every file refused or a repeat): no marts to build
+            build_marts(con, None if fresh or registry_changed or info else periods)
         _count_warnings(con, results)
         faults.reached("marts")
         report(0.97, messages.PROGRESS_STEPS["publish"])
@@ -389,22 +393,34 @@ def _prepare(
     force: bool,
     settings: dict[str, str],
     seen: set[str],
+    allowed_inst_ids: set[str] | None = None,
 ) -> _Prepared | None:
     """Read and parse one file; a rejected or already loaded file is logged here and goes no further."""
     try:
         if data is None:
             data = _read_or_reject(item, settings)
         result.sha256 = hashlib.sha256(data).hexdigest()
-        previous = None if force else _previous_load(con, result.sha256)
+        previous: tuple[dt.datetime, int | None, int | None] | None = (
+            None if force else _previous_load(con, result.sha256)
+        )
         if previous is None and result.sha256 in seen:
-            previous = dt.datetime.now()  # the same bytes twice in one load
+            previous = (dt.datetime.now(), None, None)  # the same bytes twice in one load
         if previous is not None:
+            when, loaded, quarantined = previous
             result.status = "duplicate"
-            when = previous.strftime("%d.%m.%Y %H:%M")
-            result.message_ru = messages.DUPLICATE.format(sha=result.sha256[:12], when=when)
+            result.message_ru = messages.DUPLICATE.format(
+                sha=result.sha256[:12], when=when.strftime("%d.%m.%Y %H:%M")
+            )
+            if loaded is not None:
+                # «данные не изменились» — and the rows that load quarantined are still there
+                result.previous_quarantined = quarantined
+                result.message_ru += messages.DUPLICATE_BEFORE.format(loaded=loaded, quarantined=quarantined)
             _log(con, result, archive_path=None)
             return None
         raw = read_file(Path(item.name), data, dataset)
+        typed, parse_issues = normalize(raw, settings)
+        # a director's file of another institution: refused whole here, before the checks and the marts
+        _refuse_foreign_file(typed, allowed_inst_ids)
     except FileRejected as exc:
         result.status = "rejected"
         result.message_ru = exc.message_ru
@@ -417,8 +433,28 @@ def _prepare(
         result.notices.append(
             messages.UNKNOWN_COLUMNS.format(columns=", ".join(f"«{c}»" for c in raw.unknown_columns))
         )
-    typed, parse_issues = normalize(raw, settings)
     return _Prepared(item, data, result, raw, typed, parse_issues)
+
+
+MAX_FOREIGN_NAMED = 3  # the other institutions' codes a refusal names
+
+
+def _refuse_foreign_file(typed: pd.DataFrame, allowed_inst_ids: set[str] | None) -> None:
+    """Raise FileRejected when a director's file holds rows of other institutions and none of their own:
+    there is nothing to load, so it is refused as a file (status «отклонён», with the reason) instead of
+    being validated and quarantined row by row. A file with some own rows is loaded as before (the
+    others' rows quarantined)."""
+    if allowed_inst_ids is None or "inst_id" not in typed.columns or typed.empty:
+        return
+    ids = typed["inst_id"].dropna().astype(str)
+    ids = ids[ids != ""]
+    if ids.empty or ids.isin(allowed_inst_ids).any():
+        return
+    found = sorted(set(ids))
+    named = ", ".join(found[:MAX_FOREIGN_NAMED]) + (" и др." if len(found) > MAX_FOREIGN_NAMED else "")
+    raise FileRejected(
+        messages.FOREIGN_FILE.format(allowed=", ".join(sorted(allowed_inst_ids)) or "—", found=named)
+    )
 
 
 def _validate_group(dataset: str, group: list[_Prepared]) -> None:
@@ -576,12 +612,14 @@ def _read_or_reject(item: InputFile, settings: dict[str, str]) -> bytes:
         raise FileRejected(messages.UNREADABLE.format(detail=exc.strerror or exc)) from exc
 
 
-def _previous_load(con: duckdb.DuckDBPyConnection, sha256: str) -> dt.datetime | None:
+def _previous_load(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[dt.datetime, int, int] | None:
+    """When the same bytes were last loaded, with that load's rows loaded and quarantined."""
     row = con.execute(
-        "SELECT max(loaded_at) FROM dq.load_log WHERE sha256 = ? AND status IN ('loaded', 'partial')",
+        "SELECT loaded_at, rows_loaded, rows_quarantined FROM dq.load_log "
+        "WHERE sha256 = ? AND status IN ('loaded', 'partial') ORDER BY loaded_at DESC LIMIT 1",
         [sha256],
     ).fetchone()
-    return row[0] if row and row[0] is not None else None
+    return (row[0], int(row[1] or 0), int(row[2] or 0)) if row and row[0] is not None else None
 
 
 def _quarantine_frame(

@@ -52,6 +52,13 @@ DUPLICATE = "Этот файл (те же байты, SHA-256 {sha}) уже бы
 LOADED = "Загружено строк: {loaded} из {read}."
 PARTIAL = "Загружено строк: {loaded} из {read}; в карантине: {quarantined}."
 NOTHING_LOADED = "Ни одна строка не прошла проверку: все {read} строк в карантине."
+# a director's file with no row of their own institution: refused whole, before the checks
+FOREIGN_FILE = (
+    "Файл отклонён: в нём нет строк вашей организации ({allowed}) — только строки других организаций "
+    "({found}). Вы можете загружать данные только своей организации."
+)
+# a file loaded before (the same bytes): what that load gave
+DUPLICATE_BEFORE = " Тогда загружено строк: {loaded}; в карантине: {quarantined}."
 UNKNOWN_COLUMNS = "Неизвестные столбцы пропущены: {columns}."
 DUPLICATE_COLUMN_AGREE = (
     "Столбец «{column}» указан {copies} раза; значения в копиях совпадают, прочитан один."

@@ -5,7 +5,7 @@ import streamlit as st
 
 from ru import fmt
 from ui import area, messages, widgets
-from ui.views import charts
+from ui.views import charts, safe
 from ui.views import tables as views
 from warehouse import queries
 
@@ -110,15 +110,25 @@ trend_codes = [
     "ICT_DISTANCE",
 ]
 trend_codes = [c for c in trend_codes if c in page.data.codes]
+# one institution: «доля организаций, …» is yes or no — said in words, not drawn as a 0/100 % line
+yes_no = views.binary_codes(page.data.series, trend_codes) if page.sel.inst_id else []
 left, right = st.columns(2)
 with left:
     fig = widgets.figures.trend(
-        page.ctx.later(views.series_frame, page.data.series_ref, page.data.catalog_ref, trend_codes),
+        page.ctx.later(
+            views.series_frame,
+            page.data.series_ref,
+            page.data.catalog_ref,
+            [c for c in trend_codes if c not in yes_no],
+        ),
         f"Доли, % — {page.subject}, по годам",
         "%",
         target=100.0,
+        narrow=True,
     )
     widgets.chart(fig, key="ict_trend_shares")
+    for line in views.yes_no_lines(page.data.series, page.data.catalog, yes_no):
+        st.caption(safe.md(line))
 with right:
     per100 = [
         c
@@ -129,6 +139,7 @@ with right:
         page.ctx.later(views.series_frame, page.data.series_ref, page.data.catalog_ref, per100),
         f"На 100 обучающихся — {page.subject}, по годам",
         "ед.",
+        narrow=True,
     )
     widgets.chart(fig, key="ict_trend_per100")
 fig = widgets.figures.trend(

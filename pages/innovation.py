@@ -25,6 +25,15 @@ unit_word = "муниципалитетам" if page.sel.by == "municipality" an
 if site_rows.empty:
     st.caption(safe.md(f"Инновационных площадок в {page.sel.period} уч. г. нет ({page.subject})."))
 else:
+    levels = page.ctx.view(views.sites_by_level, sites)
+    if not page.sel.inst_id:  # one school's one or two sites are said in words
+        fig = widgets.figures.level_bars(
+            levels, views.title("Инновационные площадки по уровню", page.sel.period, page.subject)
+        )
+        widgets.chart(fig, key="inno_levels")
+    st.caption(safe.md(views.sites_sentence(levels)))
+if views.units_differ(site_rows):
+    # a bar per institution only when they differ: five bars all equal to 1 said nothing
     fig = widgets.figures.grouped_bars(
         site_rows,
         views.title(f"Инновационные площадки по уровню и {unit_word}", page.sel.period, page.subject),

@@ -49,14 +49,21 @@ for area in ("staff", "ict", "innovation"):
     widgets.kpi_row(cards, badges=badges)
     trend_codes = [c for c in codes if catalog.info(c)["unit"] == "%"] or codes[:1]
     series = own if sel.inst_id else scope_series
-    unit = catalog.info(trend_codes[0])["unit"]
-    fig = widgets.figures.trend(
-        ctx.later(views.series_frame, series, catalog_ref, trend_codes),
-        f"Динамика: {area_names()[area].lower()} — {inst_name or where}",
-        unit,
-        height=260,
-    )
-    widgets.chart(fig, key=f"trend_{area}")
+    # one institution: «доля организаций, …» is yes or no — said in words, not drawn as a 0/100 % line
+    yes_no = views.binary_codes(own.value(), trend_codes) if sel.inst_id else []
+    drawn = [c for c in trend_codes if c not in yes_no]
+    if drawn:
+        fig = widgets.figures.trend(
+            ctx.later(views.series_frame, series, catalog_ref, drawn),
+            f"Динамика: {area_names()[area].lower()} — {inst_name or where}",
+            catalog.info(drawn[0])["unit"],
+            height=260,
+        )
+        widgets.chart(fig, key=f"trend_{area}")
+    if yes_no:
+        st.markdown(f"**{safe.md(f'По годам — {inst_name}')}**")
+        for line in views.yes_no_lines(own.value(), catalog, yes_no):
+            st.caption(safe.md(line))
 
 st.subheader("Требуют внимания")
 # every directed rate of the three areas; counts (sizes) and an institution's yes/no flags (a share of

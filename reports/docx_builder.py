@@ -31,6 +31,7 @@ from __future__ import annotations
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
+from numbers import Real
 from typing import Any
 from xml.sax.saxutils import escape as xml_escape
 
@@ -75,8 +76,11 @@ class Run:
 
 
 # ----------------------------------------------------------------------------------------- formats
-def format_cell(value: Any, unit: str | None = None, is_date: bool = False) -> str:
-    """One table cell as the dashboards print it: «36,4», «1 234», «20.09.2024», «—» when missing."""
+def format_cell(
+    value: Any, unit: str | None = None, is_date: bool = False, decimals: int | None = None
+) -> str:
+    """One table cell as the dashboards print it: «36,4», «1 234», «20.09.2024», «—» when missing.
+    `decimals` (a column's, fmt.column_decimals) overrides the value's own for a number with a unit."""
     if fmt.is_missing(value):
         return fmt.MISSING
     if is_date:
@@ -86,27 +90,32 @@ def format_cell(value: Any, unit: str | None = None, is_date: bool = False) -> s
     if isinstance(value, bool):
         return "да" if value else "нет"
     if unit is not None and isinstance(value, int | float):
-        return fmt.number(value, fmt.decimals_for(value, unit))
+        return fmt.number(value, fmt.decimals_for(value, unit) if decimals is None else decimals)
     if isinstance(value, int):
         return fmt.integer(value)
     if isinstance(value, float):
         return fmt.integer(value) if value.is_integer() else fmt.number(value)
     if hasattr(value, "item"):  # numpy scalars
-        return format_cell(value.item(), unit, is_date)
+        return format_cell(value.item(), unit, is_date, decimals)
     return str(value)
 
 
 def format_frame(
     frame: pd.DataFrame, units: Mapping[str, str] | None = None, dates: Iterable[str] = ()
 ) -> pd.DataFrame:
-    """A copy of `frame` with every cell as the string a table shows (for a DOCX table or a preview)."""
+    """A copy of `frame` with every cell as the string a table shows (for a DOCX table or a preview). A
+    column with a unit has one number of decimals for all its cells (fmt.column_decimals: never «0», «30»
+    and «2,1» in one column)."""
     units = dict(units or {})
     date_cols = set(dates)
     out = pd.DataFrame(index=range(len(frame)))
     for col in frame.columns:
         unit = units.get(str(col))
         is_date = str(col) in date_cols
-        out[col] = [format_cell(v, unit, is_date) for v in frame[col].tolist()]
+        values = frame[col].tolist()
+        numbers = [v for v in values if isinstance(v, Real) and not isinstance(v, bool)]
+        decimals = fmt.column_decimals(numbers, unit) if unit is not None and numbers else None
+        out[col] = [format_cell(v, unit, is_date, decimals) for v in values]
     return out
 
 

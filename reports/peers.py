@@ -43,8 +43,8 @@ PROFILE_NOTE = (
     "Ориентир — медиана группы сравнения (организации того же типа и близкой численности обучающихся); "
     "«*» — группа слишком мала, ориентир — значение муниципалитета по организациям того же типа. "
     "Место: 1 — лучшее значение с учётом направления показателя; процентиль — доля остальных организаций, "
-    "у которых значение не лучше. Для показателей-численностей значения муниципалитета — в среднем на "
-    "одну организацию. Изменения долей — в процентных пунктах (п.п.)."
+    "у которых значение не лучше. У показателей-численностей места нет, а значения муниципалитета — в среднем "
+    "на одну организацию. Изменения долей — в процентных пунктах (п.п.)."
 )
 MEMBERS_HEADERS = {
     "short_name": "Организация",
@@ -130,8 +130,9 @@ def peer_group_text(group: PeerGroup, where: str) -> str:
 
 
 def position_text(row: Mapping[Any, Any]) -> str:
-    """«2 из 4 (процентиль 67)» or «—»."""
-    if fmt.is_missing(row.get("rank")):
+    """«2 из 4 (процентиль 67)» or «—». A count (a head count in «чел.», a number of records) is a size,
+    not a result: a rank on it («Место 3 из 4» for the number of teachers) says nothing, so none is given."""
+    if fmt.is_missing(row.get("rank")) or row.get("kind") == "count" or row.get("unit") == "чел.":
         return fmt.MISSING
     pct = row.get("percentile")
     tail = f" (процентиль {fmt.integer(pct)})" if not fmt.is_missing(pct) else ""

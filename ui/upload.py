@@ -240,7 +240,8 @@ def show_outcome(outcome: Outcome | None) -> None:
     st.subheader(messages.UPLOAD_ERRORS_TITLE)
     errors = outcome.errors
     if errors.empty:
-        st.success(messages.UPLOAD_NO_ERRORS)
+        text = views.no_errors_text(outcome.results)
+        (st.success if text == messages.UPLOAD_NO_ERRORS else st.warning)(text)
     else:
         widgets.table(
             Table(frame=errors, units={"Строка": "ед."}),

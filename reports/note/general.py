@@ -34,11 +34,18 @@ class GeneralSection(BuilderBase):
         s = self.subject
         topics = ru.join_and([AREA_TOPIC_GENT[a] for a in self.areas])
         compare_text = f" в сравнении с {ru.period_phrase(self.compare, 'ablt')}" if self.compare else ""
+        # the city's purpose (finding the institutions that need support) is not a single school's
+        aim = (
+            "выявление направлений, требующих методической поддержки, и планирование работы с "
+            "педагогическими кадрами организации."
+            if s.inst_id
+            else "выявление организаций, требующих методической поддержки, и планирование работы с "
+            "педагогическими кадрами."
+        )
         self.blocks.append(
             para(
                 f"Цель: анализ {topics} {s.orgs_gent()} по итогам мониторинга "
-                f"за {ru.period_phrase(self.period, 'accs')}{compare_text}; выявление организаций, требующих "
-                "методической поддержки, и планирование работы с педагогическими кадрами."
+                f"за {ru.period_phrase(self.period, 'accs')}{compare_text}; {aim}"
             )
         )
         names = "включены (приложения)" if self.people else "не включены"
@@ -161,7 +168,9 @@ class GeneralSection(BuilderBase):
                     f" (не {'представили' if len(missing) > 1 else 'представила'}: {names_list(shown)})"
                 )
         segs.append(".")
-        if "innovation" in self.datasets() and not s.inst_id:
+        # said only when someone did not submit: «представили 30 из 30» needs no rule for the missing
+        innovation_missing = "innovation" in self.datasets() and not bool(frame["innovation"].all())
+        if innovation_missing and not s.inst_id:
             segs.append(
                 " Организация, не представившая сведений об инновационной деятельности, учитывается "
                 "с нулевыми значениями."

@@ -57,6 +57,15 @@ def shoot_view(page, name: str, tab: str | None, out: Path) -> list[str]:  # typ
     written = []
     scope = page.locator('[role="tabpanel"]:visible') if tab else page.locator("body")
     items = scope.locator('[data-testid="stPlotlyChart"]:visible, [data-testid="stDataFrame"]:visible')
+    # a tab's later charts appear one after another: wait until their number holds for two seconds
+    count, steady = -1, 0
+    for _ in range(40):
+        now = items.count()
+        steady = steady + 1 if now == count else 0
+        count = now
+        if steady >= 4:
+            break
+        page.wait_for_timeout(500)
     suffix = f"_{SLUGS.get(tab, 'side')}" if tab else ""
     for i in range(items.count()):
         item = items.nth(i)
@@ -85,9 +94,15 @@ def test_every_chart_at_two_widths(server: str) -> None:
                 page = context.new_page()
                 page.goto(server, wait_until="domcontentloaded")  # the router first (see test_browser)
                 wait_for_page(page, charts=True)
+                # IMC_SHOTS_ONLY=compare,staff: only the views whose names start so (a quicker look)
+                only = tuple(v for v in os.environ.get("IMC_SHOTS_ONLY", "").split(",") if v)
                 for name, (path, tabs) in VIEWS.items():
+                    if only and not name.startswith(only):
+                        continue
                     page.goto(f"{server}/{path}", wait_until="domcontentloaded")
-                    wait_for_page(page, charts=name.split("_")[0] != "compare")
+                    # compare's charts sit in a tab; one school's overview may draw a single trend (its
+                    # yes/no shares are words)
+                    wait_for_page(page, charts=name.split("_")[0] != "compare" and name != "overview_inst")
                     for tab in tabs:
                         if tab:
                             page.get_by_role("tab", name=tab).click(timeout=60_000)

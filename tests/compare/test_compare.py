@@ -326,3 +326,13 @@ def test_data_quality_and_passport_access_is_checked_in_the_data_layer(city_db):
     compare.data_quality(city_db, own, "S5", P)
     with pytest.raises(PermissionError):
         compare.data_quality(city_db, other, "S5", P)
+
+
+def test_no_rank_for_a_count() -> None:
+    """«Место 3 из 4» for the number of teachers says nothing (a size, not a result): no rank for counts."""
+    from reports.peers import position_text
+
+    share = {"rank": 2, "rank_n": 4, "percentile": 67.0, "kind": "share", "unit": "%"}
+    assert position_text(share) == "2 из 4 (процентиль 67)"
+    assert position_text({**share, "kind": "count", "unit": "чел."}) == "—"
+    assert position_text({**share, "kind": "count", "unit": "ед."}) == "—"

@@ -277,9 +277,9 @@ def test_a_correction_rebuilds_only_its_period_and_equals_a_full_build(seeded: P
     monkeypatch.setattr(build, "build_marts", spy)
     load_files([CORPUS / "resubmission_v1.csv"], seeded)
     load_files([CORPUS / "resubmission_v2.csv"], seeded)
-    load_files([CORPUS / "resubmission_v2.csv"], seeded)  # the same file again: nothing written
+    load_files([CORPUS / "resubmission_v2.csv"], seeded)  # the same file again: nothing written, no marts
     load_files([CORPUS / "registry.csv"], seeded, force=True)  # the registry feeds every period
-    assert calls == [{"2024/2025"}, {"2024/2025"}, set(), None]
+    assert calls == [{"2024/2025"}, {"2024/2025"}, None]
 
     mart = "SELECT * EXCLUDE (numerator, denominator, value), round(value, 6) FROM mart.indicator_values ORDER BY ALL"
     load_files([CORPUS / "resubmission_v1.csv"], seeded, force=True)
@@ -605,3 +605,36 @@ def test_results_files_are_read_as_handed_out(seeded: Path) -> None:
         for table in ("dq.quarantine", "dq.load_log"):
             text = con.execute(f"SELECT string_agg(CAST(COLUMNS(*) AS VARCHAR), ' ') FROM {table}").fetchall()
             assert "Иванов" not in str(text) and "Петрова" not in str(text)
+
+
+def test_a_directors_file_of_another_institution_is_refused_as_a_file(seeded: Path, tmp_path: Path) -> None:
+    """out_of_range.csv without T4's row holds only T1–T3: for T4's director nothing could be loaded, so the
+    file is refused whole (status rejected, the reason in the log) — not «partial» with 0 loaded — and its
+    rows are not validated or quarantined one by one."""
+    lines = (CORPUS / "out_of_range.csv").read_text(encoding="utf-8").splitlines()
+    foreign = tmp_path / "chuzhoi.csv"
+    foreign.write_text("\n".join(line for line in lines if ";T4;" not in line) + "\n", encoding="utf-8")
+    result = load_files([foreign], seeded, allowed_inst_ids={"T4"})
+    f = result.files[0]
+    assert (f.status, f.rows_loaded, f.rows_quarantined) == ("rejected", 0, 0)
+    assert f.message_ru == (
+        "Файл отклонён: в нём нет строк вашей организации (T4) — только строки других организаций "
+        "(T1, T2, T3). Вы можете загружать данные только своей организации."
+    )
+    assert result.exit_code == 2
+    with duckdb.connect(str(seeded), read_only=True) as con:
+        logged = con.execute(
+            "SELECT status, rows_loaded, message_ru FROM dq.load_log WHERE batch_id = ?", [f.batch_id]
+        ).fetchone()
+        assert logged == ("rejected", 0, f.message_ru)
+        assert con.execute("SELECT count(*) FROM dq.quarantine").fetchone() == (0,)
+        assert con.execute("SELECT count(*) FROM core.ict").fetchone() == (0,)
+
+
+def test_a_repeated_file_says_what_its_earlier_load_quarantined(seeded: Path) -> None:
+    first = load_files([CORPUS / "out_of_range.csv"], seeded).files[0]
+    assert (first.rows_loaded, first.rows_quarantined) == (1, 3)
+    again = load_files([CORPUS / "out_of_range.csv"], seeded).files[0]
+    assert (again.status, again.rows_loaded, again.rows_quarantined) == ("duplicate", 0, 0)
+    assert again.previous_quarantined == 3
+    assert again.message_ru.endswith(" Тогда загружено строк: 1; в карантине: 3.")

@@ -100,6 +100,17 @@ def test_format_frame_matches_the_table() -> None:
     assert shown.to_dict("list") == {"a": ["1,3", "—"], "b": ["x", "y"], "c": ["3", "4"]}
 
 
+def test_a_column_has_one_number_of_decimals() -> None:
+    """Not «0», «30», «2,1» in one column: a count column with a fraction shows every cell with one
+    decimal; a column of whole counts shows none."""
+    frame = pd.DataFrame({"Площадок на 100": [0.0, 30.0, 2.1, None], "Педагогов": [0.0, 30.0, 41.0, 7.0]})
+    shown = dx.format_frame(frame, {"Площадок на 100": "ед.", "Педагогов": "чел."})
+    assert shown.to_dict("list") == {
+        "Площадок на 100": ["0,0", "30,0", "2,1", "—"],
+        "Педагогов": ["0", "30", "41", "7"],
+    }
+
+
 def test_tables_and_figures_are_numbered() -> None:
     report = dx.DocxReport()
     png = dx.bar_chart(["А", "Б"], [1.5, 2.0], unit="%", reference=1.7, reference_label="город — 1,7 %")

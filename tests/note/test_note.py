@@ -388,3 +388,50 @@ def test_levels_keep_their_capitals(city_note: Built) -> None:
     assert levels, "the contests table"
     cells = {r.cells[1].text for r in levels[0].rows[1:]}
     assert "Уровень ОО" in cells and "Уровень оо" not in cells
+
+
+# ----------------------------------------------------------------------------------------- wording (issue 14 p. 13)
+def _paragraph(built: Built, start: str) -> str:
+    return next(p.text for p in built.model.paragraphs() if p.text.startswith(start))
+
+
+def test_the_zero_rule_is_said_only_when_someone_sent_no_innovation_data(
+    city_note: Built, demo_db: Path, tmp_path: Path
+) -> None:
+    # every demo institution sent innovation records: «представили 30 из 30», and no rule for the missing
+    text = _paragraph(city_note, "Полнота сведений")
+    assert f"сведения об инновационной деятельности представили 30{NBSP}организаций из 30" in text
+    assert "учитывается с нулевыми значениями" not in text
+    # one school without records: the rule is said
+    copy = tmp_path / "w.duckdb"
+    copy.write_bytes(demo_db.read_bytes())
+    with duckdb.connect(str(copy)) as con:
+        con.execute("DELETE FROM core.innovation WHERE inst_id = 'BGR-S01' AND period = ?", [PERIOD])
+    text = _paragraph(build(copy), "Полнота сведений")
+    assert f"сведения об инновационной деятельности представили 29{NBSP}организаций из 30" in text
+    assert text.endswith(
+        " Организация, не представившая сведений об инновационной деятельности, учитывается с нулевыми "
+        "значениями."
+    )
+
+
+def test_a_single_schools_note_has_its_own_purpose(inst_note: Built, city_note: Built) -> None:
+    city = _paragraph(city_note, "Цель:")
+    assert city.endswith(
+        "; выявление организаций, требующих методической поддержки, и планирование работы с "
+        "педагогическими кадрами."
+    )
+    own = _paragraph(inst_note, "Цель:")
+    assert "выявление организаций" not in own
+    assert own.endswith(
+        "; выявление направлений, требующих методической поддержки, и планирование работы с "
+        "педагогическими кадрами организации."
+    )
+
+
+def test_note_tables_keep_one_number_of_decimals_per_column(city_note: Built) -> None:
+    by_inst = next(t for t in city_note.document.tables if t.rows[0].cells[0].text == "Организация")
+    for j in range(1, len(by_inst.columns)):
+        cells = [r.cells[j].text for r in by_inst.rows[1:] if r.cells[j].text != fmt.MISSING]
+        decimals = {len(c.split(",")[1]) if "," in c else 0 for c in cells}
+        assert len(decimals) == 1, (by_inst.rows[0].cells[j].text, cells)

@@ -11,6 +11,7 @@ from auth.identity import User
 from ru import fmt
 from tests.pages import handmade
 from tests.pages.conftest import PAGES
+from ui.views import safe
 
 
 def mart_value(db, code, level, municipality=None, inst_type="all", inst_id=None, period=handmade.P_NEW):
@@ -231,6 +232,34 @@ def test_innovation_page(open_app, handmade_db):
     assert metric(at, "Число инновационных площадок").value == fmt.value(
         mart_value(handmade_db, "INNO_SITES", "municipality", handmade.CITY), "ед."
     )
+    # the city's one site (СОШ № 1, regional) by level, in words; no chart of equal bars per institution
+    sentence = "Всего 1 площадка: региональный уровень — 1 (СОШ № 1)."
+    assert safe.md(sentence) in [c.value for c in at.caption]
+    keys = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert not any("по уровню и организациям" in k for k in keys)
+
+
+def test_one_institutions_yes_no_shares_are_words_on_the_ict_page(open_app, handmade_db):
+    at = open_app(handmade_db, "pages/ict.py", params={"inst": "S1"})
+    assert_clean(at)
+    captions = [c.value for c in at.caption]
+    assert safe.md("Использует электронный журнал и дневник (школы): да — 2023/2024–2024/2025.") in captions
+    shares = next(
+        json.loads(c.proto.spec)
+        for c in at.get("plotly_chart")
+        if json.loads(c.proto.spec)["layout"]["title"]["text"].startswith("Доли, %")
+    )
+    names = " ".join(t.get("name", "") for t in shares["data"])
+    assert "Доля организаций" not in names.replace("<br>", " "), "no 0/100 % line of «доля организаций»"
+
+
+def test_one_institutions_overview_says_its_yes_no_shares_in_words(open_app, handmade_db):
+    at = open_app(handmade_db, "pages/overview.py", params={"inst": "S1"})
+    assert_clean(at)
+    captions = [c.value for c in at.caption]
+    assert safe.md("Использует электронный журнал и дневник (школы): да — 2023/2024–2024/2025.") in captions
+    titles = [json.loads(c.proto.spec)["layout"]["title"]["text"] for c in at.get("plotly_chart")]
+    assert not any(t.startswith("Динамика: информатизация") for t in titles), "only yes/no shares: no line"
 
 
 def test_catalog_search_and_link(open_app, handmade_db):

@@ -98,13 +98,13 @@ def test_upload_good_and_bad_files_into_a_new_warehouse(app, missing_db, tmp_pat
 
     # the errors: each rejected file once, then every broken rule of every quarantined row
     errors = frame_with(at, "Ошибка")
-    assert list(errors.columns) == ["Файл", "Строка", "Столбец", "Значение", "Ошибка"]
+    assert list(errors.columns) == ["Файл", "Строка", "Ошибка", "Столбец", "Значение"]
     assert len(errors) == 2 + 7
     bad = errors[errors["Файл"] == "out_of_range.csv"]
     assert sorted(bad["Строка"].astype(int)) == [2, 3, 3, 4, 4, 4, 4]
     first = bad.iloc[0]
     assert first["Столбец"] == "из них используемых в учебных целях" and first["Значение"] == "70"
-    assert "«out_of_range.csv», строка 2" in first["Ошибка"]
+    assert first["Ошибка"] == "Компьютеров в учебных целях больше, чем компьютеров всего"
     workbook = openpyxl.load_workbook(__import__("io").BytesIO(export.excel_bytes(errors, title="Ошибки")))
     assert workbook.active.max_row == 2 + 1 + len(errors), "the Excel file holds every error"
     buttons = {b.label for b in at.get("download_button")}
@@ -146,7 +146,11 @@ def test_upload_good_and_bad_files_into_a_new_warehouse(app, missing_db, tmp_pat
     assert list(summary["Итог"]) == ["повторная загрузка, без изменений"]
     assert [s.value for s in at.success] == [
         "Итого файлов: 1; загружено строк: 0; в карантине: 0; отклонено файлов: 0.",
-        "Ошибок нет: все строки всех файлов загружены.",
+    ]
+    # not «все строки загружены»: nothing was loaded again (the first load of kadry_T1.xlsx quarantined none)
+    assert [w.value for w in at.warning] == [
+        "Новых ошибок нет. Файл «kadry_T1.xlsx» уже загружался ранее (те же байты): строки из него заново не "
+        "загружались — данные не изменились."
     ]
     assert sql(missing_db, "SELECT count(*) FROM dq.load_log WHERE status = 'duplicate'") == [(1,)]
 
@@ -170,6 +174,30 @@ def test_a_director_uploads_only_own_rows(app, registry_db):
     assert len(errors) == sql(registry_db, "SELECT count(*) FROM dq.quarantine")[0][0] == 10
     assert set(errors["Значение"]) == {"(скрыто: строка другой организации)"}
     assert (errors["Ошибка"].str.contains("Строка другой организации")).sum() == 3
+
+
+def test_a_directors_upload_of_another_schools_file_is_refused(app, registry_db, tmp_path):
+    lines = (CORPUS / "out_of_range.csv").read_text(encoding="utf-8").splitlines()
+    foreign = "\n".join(line for line in lines if ";T4;" not in line).encode("utf-8")
+    at = app(registry_db, "pages/upload.py", user=User("dir", "director", inst_id="T4"))
+    at = upload(at, [("chuzhoi.csv", foreign, CSV)])
+    assert not at.exception
+    # nothing could be loaded: the total is an error, not «загружен частично»
+    assert [e.value for e in at.error] == [
+        "Итого файлов: 1; загружено строк: 0; в карантине: 0; отклонено файлов: 1."
+    ]
+    summary = frame_with(at, "Прочитано строк")
+    assert list(summary["Итог"]) == ["отклонён"]
+    assert (summary.iloc[0]["Загружено"], summary.iloc[0]["В карантине"]) == (0, 0)
+    reason = (
+        "Файл отклонён: в нём нет строк вашей организации (T4) — только строки других организаций "
+        "(T1, T2, T3). Вы можете загружать данные только своей организации."
+    )
+    errors = frame_with(at, "Ошибка")
+    assert list(errors["Ошибка"]) == [reason]
+    logged = "SELECT status, rows_loaded, message_ru FROM dq.load_log WHERE source_file = 'chuzhoi.csv'"
+    assert sql(registry_db, logged) == [("rejected", 0, reason)]
+    assert sql(registry_db, "SELECT count(*) FROM dq.quarantine") == [(0,)]
 
 
 def test_the_head_of_department_does_not_upload(app, handbuilt_db):

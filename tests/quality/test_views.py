@@ -158,11 +158,18 @@ def test_errors_frame_lists_rejections_then_rows():
             "column_name": ["students", "inst_id"],
             "value": ["0", None],
             "rule": ["students_positive", "foreign_institution"],
-            "message_ru": ["Файл «ict.csv», строка 3 …", None],
+            "message_ru": [
+                "Файл «ict.csv», строка 3, столбец «Численность обучающихся (воспитанников)»: значение «0» — "
+                "численность обучающихся должна быть больше нуля.",
+                None,
+            ],
         }
     )
     frame = views.errors_frame(results, quarantine)
-    assert list(frame.columns) == ["Файл", "Строка", "Столбец", "Значение", "Ошибка"]
+    # the cause right after the row, without a repeat of the file, row and column of its own columns
+    assert list(frame.columns) == ["Файл", "Строка", "Ошибка", "Столбец", "Значение"]
+    assert frame.iloc[0]["Ошибка"] == "Тип файла (.pdf) не поддерживается"
+    assert frame.iloc[1]["Ошибка"] == "Численность обучающихся должна быть больше нуля"
     assert frame.iloc[0]["Файл"] == "a.pdf" and pd.isna(frame.iloc[0]["Строка"])
     assert frame.iloc[1]["Столбец"] == "Численность обучающихся (воспитанников)", "the template's header"
     assert frame.iloc[1]["Строка"] == 3.0 and frame.iloc[1]["Значение"] == "0"
@@ -207,3 +214,28 @@ def test_file_progress_of_a_file_by_file_loader():
     assert tracker.files[1] == (pytest.approx(0.4), steps["normalize"]), "a name with «: » in it"
     tracker.update(0.6, "something else")
     assert tracker.files[1][0] == pytest.approx(0.4)
+
+
+def test_error_cause_keeps_a_dash_inside_the_explanation():
+    message = (
+        "Файл «ict.csv», строка 3, столбец «Скорость, Мбит/с»: значение «20000» — скорость должна быть от 0 до "
+        "10 000 Мбит/с (0 — нет подключения)."
+    )
+    assert views.error_cause(message) == "Скорость должна быть от 0 до 10 000 Мбит/с (0 — нет подключения)"
+    assert views.error_cause("Строка другой организации") == "Строка другой организации"
+
+
+def test_no_errors_text_follows_the_counts():
+    loaded = result("kadry.xlsx", "loaded", 2, 2)
+    assert views.no_errors_text([loaded]) == "Ошибок нет: все строки всех файлов загружены."
+    repeat = SimpleNamespace(**vars(result("ict.csv", "duplicate")), previous_quarantined=3)
+    assert views.no_errors_text([repeat]) == (
+        "Новых ошибок нет. Файл «ict.csv» уже загружался ранее (те же байты): строки из него заново не "
+        "загружались — данные не изменились. Строки с ошибками той загрузки остаются в карантине: 3 — "
+        "исправьте их в файле и загрузите его снова (список — на странице «Качество данных»)."
+    )
+    clean_repeat = SimpleNamespace(**vars(result("kadry.xlsx", "duplicate")), previous_quarantined=0)
+    assert views.no_errors_text([loaded, clean_repeat]) == (
+        "Новых ошибок нет. Файл «kadry.xlsx» уже загружался ранее (те же байты): строки из него заново не "
+        "загружались — данные не изменились."
+    )

@@ -53,6 +53,50 @@ def _layout(fig: go.Figure, title: str, height: int, *, legend: bool = True) -> 
     return fig
 
 
+LEGEND_ROW_PX = 20  # one line of legend text (font 12) with its gap
+TICKS_PX = 34  # one line of x tick labels under a plot, with its gap to the legend
+
+
+def legend_below(
+    fig: go.Figure, *, per_row: int = 1, wrap: int = 70, ticks_px: int = TICKS_PX, top_px: int = 0
+) -> int:
+    """Put the legend under the plot in room of its own: below the x tick labels (`ticks_px` of them), in
+    the figure's bottom margin grown by the legend's lines, so that it never covers an axis or the labels
+    (a legend placed at a fraction of the plot's height did on short charts). Entries are `per_row` to a
+    line (fixed widths: the number of lines is known), long names wrapped at `wrap` characters. The
+    figure's height grows by the same pixels, so the plot keeps its size; returns the bottom margin."""
+    shown = [t for t in fig.data if t.showlegend is not False and t.name]
+    lines_per_entry = []
+    for trace in shown:
+        parts = textwrap.wrap(str(trace.name), wrap) or [""]
+        trace.name = "<br>".join(parts)
+        lines_per_entry.append(len(parts))
+    if per_row <= 1:
+        lines = sum(lines_per_entry)
+        legend = {"orientation": "v"}
+    else:
+        rows = [lines_per_entry[i : i + per_row] for i in range(0, len(lines_per_entry), per_row)]
+        lines = sum(max(r) for r in rows)
+        legend = {"orientation": "h", "entrywidth": 1 / per_row, "entrywidthmode": "fraction"}
+    bottom = (
+        ticks_px + 6 + LEGEND_ROW_PX * lines if fig.layout.showlegend is not False and shown else ticks_px
+    )
+    fig.update_layout(
+        legend={
+            **legend,
+            "yref": "container",
+            "y": 0,
+            "yanchor": "bottom",
+            "x": 0,
+            "xanchor": "left",
+            "tracegroupgap": 0,  # grouped entries (the bullet charts' marks) take one line each, no more
+        },
+        margin={"b": bottom},
+        height=int(fig.layout.height or 300) + bottom + top_px,
+    )
+    return bottom
+
+
 def axis_title(unit: str | None) -> str:
     if not unit:
         return ""
@@ -67,8 +111,11 @@ def trend(
     target: float | None = None,
     height: int = 300,
     colors: Mapping[str, str] | None = None,
+    narrow: bool = False,
 ) -> go.Figure:
-    """Lines over periods: `frame` has columns period, series, value (one line per series)."""
+    """Lines over periods: `frame` has columns period, series, value (one line per series). `narrow`: the
+    chart is in a half-width column (in a 1024 px window the years are turned and long names must wrap
+    sooner, or the legend runs off the chart's right edge)."""
     fig = go.Figure()
     data = frame.dropna(subset=["value"])
     for i, (name, part) in enumerate(data.groupby("series", sort=False)):
@@ -94,7 +141,17 @@ def trend(
         type="category", categoryorder="array", categoryarray=periods, tickvals=periods, title=None
     )
     fig.update_yaxes(rangemode="tozero", title=axis_title(unit))
-    return _layout(fig, title, height)
+    fig = _layout(fig, title, height)
+    # the lines' names under the years, one to a line: a legend at a fraction of a short chart covered them
+    if narrow:
+        legend_below(fig, wrap=NARROW_WRAP, ticks_px=NARROW_TICKS_PX)
+    else:
+        legend_below(fig)
+    return fig
+
+
+NARROW_WRAP = 38  # characters of a legend line in a half-width column
+NARROW_TICKS_PX = 62  # turned year labels
 
 
 def bars_by_unit(
@@ -330,6 +387,30 @@ def heatmap(
         title={"yref": "container", "y": 0.995, "yanchor": "top"},
     )
     return fig
+
+
+def level_bars(levels: pd.DataFrame, title: str) -> go.Figure:
+    """Horizontal bars of a count by level (`levels`: level, label, sites, names — views.sites_by_level),
+    the levels in their order from the institution's up, the number at each bar, the institutions in the
+    hover."""
+    data = levels.iloc[::-1]  # the first level at the top
+    fig = go.Figure(
+        go.Bar(
+            x=data["sites"],
+            y=data["label"],
+            orientation="h",
+            marker_color=[LEVEL_COLORS.get(str(lv), MUNICIPALITY_COLOR) for lv in data["level"]],
+            text=[fmt.integer(v) for v in data["sites"]],
+            textposition="outside",
+            cliponaxis=False,
+            customdata=[str(n).replace("\n", "<br>") for n in data["names"]],
+            hovertemplate="%{y}: %{x:,.0f} ед.<br>%{customdata}<extra></extra>",
+        )
+    )
+    top = float(levels["sites"].max()) if not levels.empty else 1.0
+    fig.update_xaxes(range=[0, top * 1.15], title="ед.", dtick=1 if top <= 10 else None)
+    fig.update_yaxes(type="category", title=None)
+    return _layout(fig, title, max(200, 110 + 40 * len(levels)), legend=False)
 
 
 def grouped_bars(

@@ -131,8 +131,14 @@ def bullet_chart(profile: pd.DataFrame, title: str, inst_label: str, inst_type: 
     data = profile[profile[["value", "benchmark", "municipality_value"]].notna().any(axis=1)]
     n = max(len(data), 1)
     titles = [f"{row['name_ru']}, {charts.axis_title(row['unit'])}" for row in data.to_dict("records")]
+    # in pixels: each row's strip, and the gap under it for its tick labels and the next row's title (two
+    # lines at most) — a gap as a fraction of a tall figure put the ticks on the next title
+    plot_px = n * BULLET_ROW_PX + (n - 1) * BULLET_GAP_PX
     fig = make_subplots(
-        rows=n, cols=1, subplot_titles=[wrap(t, 95, 2) for t in titles], vertical_spacing=0.5 / n
+        rows=n,
+        cols=1,
+        subplot_titles=[wrap(t, 95, 2) for t in titles],
+        vertical_spacing=BULLET_GAP_PX / plot_px if n > 1 else 0.0,
     )
     color = charts.TYPE_COLORS.get(inst_type, charts.SERIES_COLORS[0])
     shown: set[str] = set()
@@ -201,23 +207,31 @@ def bullet_chart(profile: pd.DataFrame, title: str, inst_label: str, inst_type: 
         # a little room beyond the largest value, so that a marker at the edge is drawn whole
         fig.update_xaxes(range=[-top * 0.02, top * 1.06], row=i, col=1)
         fig.update_yaxes(showticklabels=False, row=i, col=1)
-    fig.update_annotations(font_size=12, xanchor="left", x=0)
+    fig.update_annotations(font_size=12, xanchor="left", x=0, align="left")  # a wrapped title's 2nd line too
     fig.update_layout(
         title={"text": title, "font": {"size": 15}},
         separators=charts.SEPARATORS,
-        height=130 + 95 * n,
-        margin={"l": 10, "r": 10, "t": 60, "b": 70},
-        legend={"orientation": "h", "yanchor": "top", "y": -35 / (95 * n), "x": 0},
+        height=BULLET_TOP_PX + plot_px,
+        margin={"l": 10, "r": 10, "t": BULLET_TOP_PX},
         hoverlabel={"namelength": -1},
     )
+    # the six marks' names under the last axis's ticks, one to a line (each is a legend group of its own,
+    # and plotly puts every group on a line of its own)
+    charts.legend_below(fig)
     return fig
+
+
+BULLET_ROW_PX = 30  # one indicator's strip
+BULLET_GAP_PX = 72  # its tick labels (18 px) and the next indicator's title (two lines, 34 px), with air
+BULLET_TOP_PX = 90  # the figure's title and the first indicator's title
 
 
 def percentile_radar(profile: pd.DataFrame, title: str, inst_label: str, inst_type: str) -> go.Figure:
     """Percentiles of the directed indicators around a circle: 100 at the rim = nobody in the group is
     better, the dashed circle at 50 is the group's middle."""
     data = radar_frame(profile)
-    theta = [wrap(name, 26, 3) for name in data["name_ru"]]
+    # narrow names: at 1024 px the side ones were cut by the figure's edge
+    theta = [wrap(name, 22, 3) for name in data["name_ru"]]
     color = charts.TYPE_COLORS.get(inst_type, charts.SERIES_COLORS[0])
     fig = go.Figure()
     if len(data):
@@ -248,13 +262,27 @@ def percentile_radar(profile: pd.DataFrame, title: str, inst_label: str, inst_ty
             "radialaxis": {"range": [0, 100], "tickvals": [0, 25, 50, 75, 100]},
             "angularaxis": {"direction": "clockwise", "rotation": 90},
         },
-        title={"text": title, "font": {"size": 15}},
+        # the title at the very top of the figure; the top margin holds the uppermost indicator's name
+        # (three lines) under it — at t=70 that name was printed over the title
+        # wrapped: on one line it ran under the toolbar in a 1024 px window
+        title={
+            "text": wrap(title, RADAR_TITLE_CHARS, 2),
+            "font": {"size": 15},
+            "yref": "container",
+            "y": 0.98,
+            "yanchor": "top",
+            "pad": {"t": 6},
+        },
         separators=charts.SEPARATORS,
-        height=560,
-        margin={"l": 60, "r": 60, "t": 70, "b": 40},
-        legend={"orientation": "h", "yanchor": "top", "y": -0.05, "x": 0},
+        height=560 + 20 * (len(title) > RADAR_TITLE_CHARS),
+        margin={"l": 150, "r": 150, "t": RADAR_TOP_PX + 20 * (len(title) > RADAR_TITLE_CHARS)},
     )
+    charts.legend_below(fig, ticks_px=40)
     return fig
+
+
+RADAR_TOP_PX = 40 + 3 * 16 + 30  # the title, the top name's three lines, the gap to the rim
+RADAR_TITLE_CHARS = 55
 
 
 def side_by_side_figures(
@@ -277,6 +305,7 @@ def side_by_side_figures(
         if part.empty:
             continue
         names = {c: wrap(str(info[c]["name_ru"]), 30, 3) for c in unit_codes}
+        lines = max(n.count("<br>") + 1 for n in names.values())
         fig = go.Figure()
         for i, (inst_id, label) in enumerate(labels.items()):
             rows = part[part["inst_id"] == inst_id]
@@ -288,8 +317,12 @@ def side_by_side_figures(
                     y=rows["value"],
                     name=label,
                     marker_color=charts.SERIES_COLORS[i % len(charts.SERIES_COLORS)],
-                    text=[fmt.value(v, unit) for v in rows["value"]],
+                    # the number without its unit (the axis says it); upright, small, hidden where it does
+                    # not fit above its bar (uniformtext) — side by side they printed over each other
+                    text=[fmt.number(v, fmt.decimals_for(v, unit)) for v in rows["value"]],
                     textposition="outside",
+                    textangle=0,
+                    cliponaxis=False,
                     hovertemplate=f"{label}: %{{y:{charts.hover_format(unit)}}}{fmt.unit_suffix(unit)}<extra></extra>",
                 )
             )
@@ -300,13 +333,17 @@ def side_by_side_figures(
                 "font": {"size": 15},
             },
             separators=charts.SEPARATORS,
-            height=420,
-            margin={"l": 10, "r": 10, "t": 60, "b": 10},
-            legend={"orientation": "h", "yanchor": "top", "y": -0.25, "x": 0},
+            height=340,
+            margin={"l": 10, "r": 10, "t": 60},
             hoverlabel={"namelength": -1},
+            uniformtext={"minsize": 10, "mode": "hide"},
         )
         fig.update_xaxes(type="category", categoryorder="array", categoryarray=[names[c] for c in unit_codes])
-        fig.update_yaxes(rangemode="tozero", title=charts.axis_title(unit))
+        # room above the highest bar for its number
+        top = float(part["value"].max()) if len(part) else 0.0
+        fig.update_yaxes(range=[0, (top or 1.0) * 1.15], title=charts.axis_title(unit))
+        # the institutions under the indicators' names (up to three lines), two to a line of the legend
+        charts.legend_below(fig, per_row=2, wrap=45, ticks_px=16 * lines + 22)
         figures.append((unit, fig))
     return figures
 

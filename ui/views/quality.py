@@ -388,17 +388,31 @@ def total_line(results: Sequence[Any]) -> str:
     )
 
 
-ERROR_COLUMNS = ["Файл", "Строка", "Столбец", "Значение", "Ошибка"]
+# the cause right after the row: the file and column of a message are columns of their own already
+ERROR_COLUMNS = ["Файл", "Строка", "Ошибка", "Столбец", "Значение"]
+# etl.messages.ROW_ISSUE: «Файл «…», строка 3, столбец «…»: значение «…» — explanation.»
+_ROW_ISSUE = re.compile(r"^Файл «.*?», строка \d+, столбец «.*?»: значение «.*?» — (?P<cause>.+?)\.?$", re.S)
+
+
+def error_cause(message: str) -> str:
+    """The cause of a quarantined row's message without its file, row, column and value (the table has them
+    as columns): «Файл «ict.csv», строка 3, столбец «…»: значение «0» — численность … нуля.» →
+    «Численность … нуля». A message of another shape is kept whole."""
+    found = _ROW_ISSUE.match(message)
+    if found is None:
+        return message
+    cause = found.group("cause")
+    return cause[:1].upper() + cause[1:]
 
 
 def errors_frame(results: Sequence[Any], quarantine: pd.DataFrame) -> pd.DataFrame:
     """The errors of a load, to send back to the school: a rejected file's message, then every quarantined
-    row (warehouse.quality.upload_errors) — file, row, column, value, message; in the order of the files."""
+    row (warehouse.quality.upload_errors) — file, row, the cause, column, value; in the order of the files."""
     rows: list[dict[str, Any]] = []
     for f in results:
         if f.status == "rejected":
             rows.append(
-                {"Файл": f.source_file, "Строка": None, "Столбец": "", "Значение": "", "Ошибка": f.message_ru}
+                {"Файл": f.source_file, "Строка": None, "Ошибка": f.message_ru, "Столбец": "", "Значение": ""}
             )
         part = quarantine[quarantine["batch_id"] == f.batch_id] if not quarantine.empty else quarantine
         for r in part.itertuples(index=False):
@@ -407,16 +421,38 @@ def errors_frame(results: Sequence[Any], quarantine: pd.DataFrame) -> pd.DataFra
                 {
                     "Файл": f.source_file,
                     "Строка": r.row_number,
+                    "Ошибка": f"{rule_name(r.rule)} {messages.UPLOAD_WITHHELD}"
+                    if withheld
+                    else error_cause(str(r.message_ru)),
                     "Столбец": column_header(r.dataset, r.column_name),
                     "Значение": messages.UPLOAD_WITHHELD
                     if withheld
                     else ("" if fmt.is_missing(r.value) else r.value),
-                    "Ошибка": f"{rule_name(r.rule)} {messages.UPLOAD_WITHHELD}" if withheld else r.message_ru,
                 }
             )
     frame = pd.DataFrame(rows, columns=ERROR_COLUMNS)
     frame["Строка"] = pd.to_numeric(frame["Строка"], errors="coerce").astype("float64")
     return frame
+
+
+def no_errors_text(results: Sequence[Any]) -> str:
+    """What the errors section says when this load quarantined nothing and refused nothing — following the
+    counts: «все строки загружены» only when every file was loaded; a repeat loaded nothing, and the rows its
+    earlier load quarantined are still there."""
+    repeats = [f for f in results if f.status == "duplicate"]
+    if not repeats:
+        return messages.UPLOAD_NO_ERRORS
+    names = ", ".join(f"«{f.source_file}»" for f in repeats)
+    one = len(repeats) == 1
+    held = sum(f.previous_quarantined or 0 for f in repeats)
+    text = messages.UPLOAD_NO_NEW_ERRORS.format(
+        files=f"Файл {names}" if one else f"Файлы {names}", verb="загружался" if one else "загружались"
+    )
+    if not one:
+        text = text.replace("строки из него", "строки из них")
+    if held:
+        text += " " + messages.UPLOAD_STILL_QUARANTINED.format(quarantined=fmt.integer(held))
+    return text
 
 
 def errors_title(file_name: str | None = None, when: dt.date | None = None) -> str:

@@ -591,6 +591,110 @@ def sites_frame(sites: pd.DataFrame, *, by: str, limit: int = CHART_ROWS) -> tup
     return out.sort_values(["order", "level"]).drop(columns="order"), len(totals)
 
 
+def sites_by_level(sites: pd.DataFrame) -> pd.DataFrame:
+    """level (code), label, sites, names — the sites of the scope counted by level (in LEVEL_ORDER), with
+    the institutions that hold them: «Муниципальный: 3 (СОШ № 2, СОШ № 4, СОШ № 15)». A chart of
+    institutions each holding one site is five bars all equal to 1; this one says something."""
+    rows = []
+    for level in LEVEL_ORDER:
+        part = sites[sites["level"] == level] if not sites.empty else sites
+        if part.empty:
+            continue
+        names = sorted(set(part["short_name"].astype(str)))
+        rows.append(
+            {
+                "level": level,
+                "label": messages.level_label(level),
+                "sites": float(part["sites"].sum()),
+                # one string, a name a line: a list in a cell cannot be hashed by the figures' cache
+                "names": "\n".join(names),
+            }
+        )
+    return pd.DataFrame(rows, columns=["level", "label", "sites", "names"])
+
+
+SITES_NAMED = 8  # institutions a level's sentence names
+
+
+def sites_sentence(levels: pd.DataFrame) -> str:
+    """«Всего 5 площадок: муниципальный уровень — 3 (МОБУ «СОШ № 15», …); региональный — 2 (…).»"""
+    total = int(levels["sites"].sum()) if not levels.empty else 0
+    parts = []
+    for i, row in enumerate(levels.itertuples(index=False)):
+        names = str(row.names).split("\n")
+        shown = ", ".join(names[:SITES_NAMED]) + (
+            f" и ещё {len(names) - SITES_NAMED}" if len(names) > SITES_NAMED else ""
+        )
+        level = str(row.label).lower() + (" уровень" if i == 0 else "")
+        parts.append(f"{level} — {fmt.integer(row.sites)} ({shown})")
+    word = fmt.plural(total, "площадка", "площадки", "площадок")
+    return f"Всего {fmt.integer(total)} {word}: {'; '.join(parts)}."
+
+
+def units_differ(site_rows: pd.DataFrame) -> bool:
+    """Whether the institutions (municipalities) of sites_frame hold different numbers of sites: if every
+    one holds the same number, a bar per institution is a row of equal bars and is not drawn."""
+    if site_rows.empty:
+        return False
+    totals = site_rows.groupby("label")["sites"].sum()
+    return bool(totals.nunique() > 1)
+
+
+def binary_codes(series: pd.DataFrame, codes: Sequence[str]) -> list[str]:
+    """The codes of `codes` that are yes/no for the one institution of `series`: shares whose every
+    denominator is 1 («доля организаций со скоростью не ниже целевой» of one school is 0 or 100 %). A line
+    of them jumps 0 → 100 → 0 % and says «доля организаций» of one institution: shown as words instead."""
+    out = []
+    for code in codes:
+        rows = series[series["indicator_code"] == code]
+        denominators = pd.to_numeric(rows["denominator"], errors="coerce").dropna()
+        if not denominators.empty and bool((denominators <= 1).all()):
+            out.append(code)
+    return out
+
+
+def yes_no_lines(series: pd.DataFrame, catalog: Catalog, codes: Sequence[str]) -> list[str]:
+    """One sentence per yes/no indicator of one institution, by year: «Скорость Интернета не ниже целевой
+    (…): нет — 2020/2021–2023/2024; да — 2024/2025.» The names lose «Доля организаций»: it is one school."""
+    lines = []
+    for code in codes:
+        rows = series[series["indicator_code"] == code].dropna(subset=["value"]).sort_values("period")
+        if rows.empty:
+            continue
+        runs: list[tuple[bool, list[str]]] = []
+        for period, value in zip(rows["period"], rows["value"], strict=True):
+            yes = float(value) > 0
+            if runs and runs[-1][0] == yes:
+                runs[-1][1].append(str(period))
+            else:
+                runs.append((yes, [str(period)]))
+        parts = [
+            f"{'да' if yes else 'нет'} — {periods[0]}" + (f"–{periods[-1]}" if len(periods) > 1 else "")
+            for yes, periods in runs
+        ]
+        lines.append(f"{yes_no_name(str(catalog.info(code)['name_ru']))}: {'; '.join(parts)}.")
+    return lines
+
+
+def yes_no_name(name: str) -> str:
+    """«Доля организаций, использующих электронный журнал…» → «Использует электронный журнал…»;
+    «Доля организаций со скоростью…» → «Скорость…»; other names as they are."""
+    for prefix, replacement in YES_NO_PREFIXES:
+        if name.startswith(prefix):
+            rest = name[len(prefix) :]
+            return replacement + rest
+    return name
+
+
+YES_NO_PREFIXES = (
+    ("Доля организаций, использующих ", "Использует "),
+    ("Доля организаций, реализующих ", "Реализует "),
+    ("Доля организаций, имеющих ", "Имеет "),
+    ("Доля организаций со скоростью ", "Скорость "),
+    ("Доля организаций с ", "Есть "),
+)
+
+
 def contests_frame(contests: pd.DataFrame, activity_type: str) -> pd.DataFrame:
     """level (label), measure, value — participants, winners and prize-winners by level."""
     part = contests[contests["activity_type"] == activity_type]

@@ -43,7 +43,7 @@ from typing import Any
 import bcrypt
 
 from auth.identity import ROLES, User
-from warehouse.db import resolve_db_path
+from warehouse.db import resolve_db_path, side_folder
 
 USERS_ENV = "IMC_USERS"
 USERS_FILE = "users.json"
@@ -97,7 +97,7 @@ def resolve_users_path(
     env = os.environ.get(USERS_ENV)
     if env:
         return Path(env)
-    return resolve_db_path(db).parent / USERS_FILE
+    return side_folder(resolve_db_path(db)) / USERS_FILE
 
 
 # ----------------------------------------------------------------------------------------- passwords

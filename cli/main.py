@@ -54,6 +54,11 @@ def build_parser() -> argparse.ArgumentParser:
     demo.add_argument("--seed", type=int, default=42)
     demo.add_argument("--quiet", action="store_true")
 
+    undo = sub.add_parser("undo", help="отменить одну загрузку (только в режиме DuckLake)")
+    undo.add_argument("batch_id", metavar="ПАКЕТ", help="номер пакета загрузки (dq.load_log.batch_id)")
+    undo.add_argument("--db", help="хранилище DuckLake: ducklake:postgres:… или ducklake:sqlite:…")
+    undo.add_argument("--by", metavar="КТО", help="кто отменяет (в журнал загрузок)")
+
     generate = sub.add_parser("generate", help="записать демонстрационные входные файлы")
     generate.add_argument("--scale", choices=["city", "region", "country"], required=True)
     generate.add_argument("--out", type=Path, required=True)
@@ -251,7 +256,9 @@ def cmd_templates(args: argparse.Namespace) -> int:
 
 def _warehouse_exists(db: Path) -> bool:
     """Whether the warehouse file is there; if not, says so on stderr (in Russian, for the user)."""
-    if db.exists():
+    from warehouse.db import warehouse_exists
+
+    if warehouse_exists(db):
         return True
     print(
         f"Хранилище не найдено: {db}. Соберите его (python -m etl demo) или загрузите файлы.",
@@ -280,6 +287,29 @@ def cmd_passport(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"load": cmd_load, "demo": cmd_demo, "generate": cmd_generate, "templates": cmd_templates}
+
+
+def cmd_undo(args: argparse.Namespace) -> int:
+    from etl.undo import UndoRefused, undo_load
+
+    try:
+        result = undo_load(args.db, args.batch_id, undone_by=args.by or _system_user())
+    except UndoRefused as exc:
+        print(exc.message_ru, file=sys.stderr)
+        return EXIT_USAGE
+    names = ", ".join(f"«{name}»" for name in result.source_files)
+    print(
+        messages.UNDO_DONE.format(
+            files=len(result.batch_ids),
+            names=names,
+            removed=result.rows_removed,
+            restored=result.rows_restored,
+        )
+    )
+    return EXIT_OK
+
+
+COMMANDS["undo"] = cmd_undo
 COMMANDS["passport"] = cmd_passport
 
 

@@ -19,6 +19,7 @@ import hashlib
 import math
 import os
 import shutil
+import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -33,7 +34,7 @@ from etl.contract import DATASETS, LOAD_ORDER
 from etl.normalize import ParseIssue, normalize
 from etl.readers import SUPPORTED_SUFFIXES, FileRejected, RawTable, peek_dataset, read_file, show_invisible
 from etl.validate import RuleFailure, run_suite
-from warehouse import faults
+from warehouse import faults, lake
 from warehouse.db import (
     FILE_MODE,
     InsufficientSpace,
@@ -42,6 +43,7 @@ from warehouse.db import (
     is_disk_full,
     private_dir,
     resolve_db_path,
+    side_folder,
     write_transaction,
 )
 from warehouse.settings import current_settings, read_settings, write_settings
@@ -63,6 +65,8 @@ def _arrow_memory_pool() -> None:
 _arrow_memory_pool()
 
 MAX_ERRORS_IN_SUMMARY = 10
+# a DuckLake load that loses a commit conflict to a concurrent loader is run again, at most this many times
+LAKE_ATTEMPTS = 5
 QUARANTINE_COLUMNS = [
     "batch_id",
     "source_file",
@@ -236,25 +240,34 @@ def load_files(
     report = progress or (lambda fraction, text: None)
     incoming = _total_size(files)
     journal = _ArchiveJournal(db_path)
-    try:
-        results = _load(
-            files,
-            db_path,
-            dataset,
-            fresh,
-            force,
-            allowed_inst_ids,
-            report,
-            info,
-            max_file_mb,
-            uploaded_by,
-            incoming,
-            journal,
-        )
-    except Exception as exc:
-        if not is_disk_full(exc):
-            raise
-        raise _disk_full(exc, db_path, fresh, incoming) from exc
+    attempt = 1
+    while True:
+        try:
+            results = _load(
+                files,
+                db_path,
+                dataset,
+                fresh,
+                force,
+                allowed_inst_ids,
+                report,
+                info,
+                max_file_mb,
+                uploaded_by,
+                incoming,
+                journal,
+            )
+            break
+        except Exception as exc:
+            if lake.is_conflict(exc) and attempt < LAKE_ATTEMPTS:
+                # DuckLake: another loader committed to the same tables first; nothing of this attempt is
+                # visible, so the whole load runs again on the new snapshot (never lost, never half-applied)
+                attempt += 1
+                time.sleep(lake.retry_pause(attempt))
+                continue
+            if not is_disk_full(exc):
+                raise
+            raise _disk_full(exc, db_path, fresh, incoming) from exc
     journal.close()  # published: what it archived is referenced by the load log
     report(1.0, messages.PROGRESS_STEPS["publish"])
     return LoadResult(db_path, results)
@@ -278,13 +291,18 @@ def _load(
     results: list[FileResult] = []
     # a copy that is dropped (any error) takes what this load archived with it, under the load lock
     with write_transaction(db_path, fresh=fresh, extra_bytes=incoming, on_abort=journal.discard) as con:
-        _clean_orphans(con, db_path, journal)
+        if not lake.is_lake(db_path):
+            # under the file mode's load lock only: DuckLake loaders run side by side, and another one's
+            # journal lists files its load (not yet committed) will reference
+            _clean_orphans(con, db_path, journal)
         settings = _ensure_settings(con, fresh)
         if max_file_mb is not None:
             settings = dict(settings, max_file_mb=str(max_file_mb))
         if info:
             for key, value in info.items():
-                con.execute("INSERT OR REPLACE INTO meta.info VALUES (?, ?)", [key, value])
+                # delete-then-insert rather than INSERT OR REPLACE: a DuckLake table has no primary key
+                con.execute("DELETE FROM meta.info WHERE key = ?", [key])
+                con.execute("INSERT INTO meta.info VALUES (?, ?)", [key, value])
         staged = [_peek(f, dataset, settings) for f in files]
         staged.sort(key=_load_order_key)
         prepared: list[_Prepared] = []
@@ -615,8 +633,11 @@ def _read_or_reject(item: InputFile, settings: dict[str, str]) -> bytes:
 def _previous_load(con: duckdb.DuckDBPyConnection, sha256: str) -> tuple[dt.datetime, int, int] | None:
     """When the same bytes were last loaded, with that load's rows loaded and quarantined."""
     row = con.execute(
+        # a load that was undone (etl/undo.py: a row `undo-<batch>`) no longer counts: its file may come again
         "SELECT loaded_at, rows_loaded, rows_quarantined FROM dq.load_log "
-        "WHERE sha256 = ? AND status IN ('loaded', 'partial') ORDER BY loaded_at DESC LIMIT 1",
+        "WHERE sha256 = ? AND status IN ('loaded', 'partial') "
+        "AND 'undo-' || batch_id NOT IN (SELECT batch_id FROM dq.load_log WHERE status = 'undone') "
+        "ORDER BY loaded_at DESC LIMIT 1",
         [sha256],
     ).fetchone()
     return (row[0], int(row[1] or 0), int(row[2] or 0)) if row and row[0] is not None else None
@@ -719,9 +740,10 @@ def _write_rows(
     try:
         units = con.execute(f"SELECT {key_list}, count(*) FROM incoming_rows GROUP BY ALL").fetchall()
         if dataset == "institutions":
-            con.execute(
-                f"INSERT OR REPLACE INTO {table} ({column_list}) SELECT {column_list} FROM incoming_rows"
-            )
+            # an institution's row replaces its earlier one (delete-then-insert, not INSERT OR REPLACE: a
+            # DuckLake table has no primary key; the duplicate-key rule leaves one row per inst_id)
+            con.execute(f"DELETE FROM {table} WHERE inst_id IN (SELECT inst_id FROM incoming_rows)")
+            con.execute(f"INSERT INTO {table} ({column_list}) SELECT {column_list} FROM incoming_rows")
         else:
             # replace, don't append: the file's replace units (period and institution; for results also the
             # exam, grade or stage and the subject) replace what was there, other units stay
@@ -763,11 +785,13 @@ class _ArchiveJournal:
     share its archive, and another warehouse's files must stay."""
 
     def __init__(self, db_path: Path) -> None:
-        self.path = db_path.with_name(f".{db_path.name}.archive-journal")
+        # a lake's loaders run side by side: one journal each (a killed one's stays for a later clean-up)
+        name = f"lake-{os.getpid()}" if lake.is_lake(db_path) else db_path.name
+        self.path = side_folder(db_path) / f".{name}.archive-journal"
         self.created: list[Path] = []
-        self.owned = (
-            False  # the journal was read by this load (under the lock): from then on it is this load's
-        )
+        # the journal was read by this load (under the lock): from then on it is this load's; a lake load's
+        # journal is its own from the start
+        self.owned = lake.is_lake(db_path)
 
     def add(self, *paths: Path) -> None:
         fd = os.open(self.path, os.O_WRONLY | os.O_CREAT | os.O_APPEND, FILE_MODE)

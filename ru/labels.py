@@ -31,6 +31,7 @@ LOAD_STATUS_NAMES = {
     "partial": "загружен частично",
     "rejected": "отклонён",
     "duplicate": "повторная загрузка, без изменений",
+    "undone": "загрузка отменена",
 }
 # short names of the loader's rules (the full explanation is in each quarantined row's message)
 RULE_NAMES = {

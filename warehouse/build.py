@@ -15,6 +15,7 @@ from pathlib import Path
 import duckdb
 
 from warehouse.catalog import CATALOG_COLUMNS, load_areas, load_catalog
+from warehouse.db import table_ddl
 from warehouse.settings import current_settings
 from warehouse.subjects import SUBJECT_NAMES_RU
 
@@ -125,7 +126,7 @@ def catalog_rows() -> list[list[object]]:
 
 def write_catalog(con: duckdb.DuckDBPyConnection) -> None:
     """mart.indicator_catalog from warehouse/indicators.yaml."""
-    con.execute(_CATALOG_DDL)
+    con.execute(table_ddl(con, _CATALOG_DDL))
     rows = catalog_rows()
     # one statement with bound values for all rows: executemany costs milliseconds a row
     row_placeholders = "(" + ", ".join("?" for _ in CATALOG_COLUMNS) + ")"
@@ -139,8 +140,11 @@ def write_catalog(con: duckdb.DuckDBPyConnection) -> None:
 def write_subject_names(con: duckdb.DuckDBPyConnection) -> None:
     """mart.subject_names (subject code, Russian name, display order) from warehouse/subjects.py."""
     con.execute(
-        "CREATE OR REPLACE TABLE mart.subject_names "
-        "(subject VARCHAR PRIMARY KEY, name_ru VARCHAR NOT NULL, sort_order INTEGER NOT NULL)"
+        table_ddl(
+            con,
+            "CREATE OR REPLACE TABLE mart.subject_names "
+            "(subject VARCHAR PRIMARY KEY, name_ru VARCHAR NOT NULL, sort_order INTEGER NOT NULL)",
+        )
     )
     rows = [[code, name, n] for n, (code, name) in enumerate(SUBJECT_NAMES_RU.items(), start=1)]
     con.execute(
@@ -156,7 +160,8 @@ def _same_columns(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> bool:
     stored = [
         r[0]
         for r in con.execute(
-            "SELECT column_name FROM duckdb_columns() WHERE schema_name = ? AND table_name = ? "
+            "SELECT column_name FROM duckdb_columns() "
+            "WHERE database_name = current_database() AND schema_name = ? AND table_name = ? "
             "ORDER BY column_index",
             [schema, table],
         ).fetchall()
@@ -168,7 +173,8 @@ def _same_columns(con: duckdb.DuckDBPyConnection, name: str, sql: str) -> bool:
 def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     schema, table = name.split(".")
     row = con.execute(
-        "SELECT count(*) FROM information_schema.tables WHERE table_schema = ? AND table_name = ?",
+        "SELECT count(*) FROM information_schema.tables "
+        "WHERE table_catalog = current_database() AND table_schema = ? AND table_name = ?",
         [schema, table],
     ).fetchone()
     return bool(row and row[0])

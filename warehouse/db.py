@@ -1,5 +1,8 @@
 """Where the warehouse lives and how it is opened.
 
+A `--db` value `ducklake:…` is the DuckLake mode (warehouse/lake.py): every function here dispatches on it, so
+the loader, the builder and the read API are the same in both modes. What follows is the file mode.
+
 Writers never touch the published file: a load copies it, writes the copy, checkpoints it and swaps it in
 with one `os.replace` (atomic on POSIX). Readers (the dashboards) open short read-only connections and
 reopen when the file has been swapped, so a running app keeps reading during a load and sees the new state
@@ -24,7 +27,7 @@ from pathlib import Path
 
 import duckdb
 
-from warehouse import faults
+from warehouse import faults, lake
 
 REPO_ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DB = REPO_ROOT / "warehouse" / "imc.duckdb"
@@ -42,9 +45,24 @@ def resolve_db_path(db: str | os.PathLike[str] | None = None) -> Path:
     return Path(env) if env else DEFAULT_DB
 
 
+def side_folder(db_path: str | os.PathLike[str]) -> Path:
+    """The folder of the files kept beside the warehouse (archive, users): a file's folder, or for a lake the
+    parent of its data path."""
+    if lake.is_lake(db_path):
+        return lake.LakeSpec.parse(db_path).side_folder
+    return Path(db_path).parent
+
+
 def archive_dir(db_path: Path) -> Path:
     """Accepted files are archived beside the warehouse, named by their SHA-256."""
-    return db_path.parent / "archive"
+    return side_folder(db_path) / "archive"
+
+
+def warehouse_exists(db_path: str | os.PathLike[str]) -> bool:
+    """Whether there is a warehouse at `db_path` (a file, or a lake's catalog)."""
+    if lake.is_lake(db_path):
+        return lake.reader(lake.LakeSpec.parse(db_path)).exists()
+    return Path(db_path).exists()
 
 
 def private_dir(folder: Path) -> Path:
@@ -92,7 +110,21 @@ def check_free_space(db_path: Path, extra_bytes: int, *, copy: bool) -> None:
 
 
 def apply_schema(con: duckdb.DuckDBPyConnection) -> None:
-    con.execute(SCHEMA_SQL.read_text(encoding="utf-8"))
+    con.execute(table_ddl(con, SCHEMA_SQL.read_text(encoding="utf-8")))
+
+
+def table_ddl(con: duckdb.DuckDBPyConnection, ddl: str) -> str:
+    """`ddl` as the connection's catalog takes it: a DuckLake has no PRIMARY KEY constraints."""
+    return lake.strip_keys(ddl) if lake.is_lake_connection(con) else ddl
+
+
+def _load_settings(con: duckdb.DuckDBPyConnection) -> None:
+    con.execute("SET enable_progress_bar = false")  # a load prints its own progress, in Russian
+    # the load's pandas frames share the machine with DuckDB: cap DuckDB's buffers (it spills beyond)
+    con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
+    # rows of a table have no order (every query sorts); without keeping the insertion order DuckDB
+    # writes a 1.2 M-row insert in parallel row groups: half the time of insert + checkpoint
+    con.execute("SET preserve_insertion_order = false")
 
 
 class LoadLockBusy(RuntimeError):
@@ -138,13 +170,24 @@ def write_transaction(
     extra_bytes: int = 0,
     on_abort: Callable[[], None] | None = None,
 ) -> Iterator[duckdb.DuckDBPyConnection]:
-    """Yield a connection to a private copy of the warehouse and publish it atomically on success.
+    """Yield a connection to a private copy of the warehouse and publish it atomically on success (for a
+    lake: one transaction, committed on success; `wait` and the copy do not apply).
 
     `fresh=True` starts from an empty warehouse (the demo build). On any exception the copy is dropped
     and the published file is untouched. `extra_bytes` (the size of the incoming files) is added to the
     copy's size for the free-space check made before copying (InsufficientSpace). `on_abort` runs when
     the copy is dropped, still under the load lock (the loader removes what it archived for this copy).
     """
+    if lake.is_lake(db_path):
+        with lake.write_transaction(
+            lake.LakeSpec.parse(db_path),
+            fresh=fresh,
+            apply_schema=apply_schema,
+            settings=_load_settings,
+            on_abort=on_abort,
+        ) as lake_con:
+            yield lake_con
+        return
     db_path = Path(db_path)
     db_path.parent.mkdir(parents=True, exist_ok=True)
     with _exclusive_lock(db_path, wait), _private_umask():
@@ -160,12 +203,7 @@ def write_transaction(
                 shutil.copyfile(db_path, tmp)  # into the existing file: its mode stays
             faults.reached("copied")
             con = duckdb.connect(str(tmp))  # a new file: DuckDB creates it under the private umask
-            con.execute("SET enable_progress_bar = false")  # a load prints its own progress, in Russian
-            # the load's pandas frames share the machine with DuckDB: cap DuckDB's buffers (it spills beyond)
-            con.execute(f"SET memory_limit = '{LOAD_MEMORY_LIMIT}'")
-            # rows of a table have no order (every query sorts); without keeping the insertion order DuckDB
-            # writes a 1.2 M-row insert in parallel row groups: half the time of insert + checkpoint
-            con.execute("SET preserve_insertion_order = false")
+            _load_settings(con)
             apply_schema(con)
             yield con
             con.execute("CHECKPOINT")
@@ -212,8 +250,11 @@ def _fsync_dir(folder: Path) -> None:
         os.close(fd)
 
 
-def file_version(db_path: Path) -> tuple[int, int] | None:
-    """(inode, mtime) of the published file: changes whenever a load publishes a new state."""
+def file_version(db_path: str | os.PathLike[str]) -> tuple[int, int] | None:
+    """(inode, mtime) of the published file: changes whenever a load publishes a new state. For a lake
+    (0, its current snapshot id)."""
+    if lake.is_lake(db_path):
+        return lake.reader(lake.LakeSpec.parse(db_path)).version
     try:
         st = os.stat(db_path)
     except FileNotFoundError:
@@ -230,11 +271,14 @@ def sql_string(text: str) -> str:
 
 
 def attach_read_only(db_path: str | os.PathLike[str]) -> duckdb.DuckDBPyConnection:
-    """A new in-memory DuckDB instance with the warehouse attached read-only (as `wh`, the current catalog).
+    """A new in-memory DuckDB instance with the warehouse attached read-only (as `wh`, the current catalog);
+    a lake is attached the same way.
 
     `duckdb.connect(path)` would reuse the process-wide instance cached for that path, which keeps the
     swapped-out file open; attaching to a fresh instance always opens the file that is published now.
     """
+    if lake.is_lake(db_path):
+        return lake.connect(lake.LakeSpec.parse(db_path), read_only=True)
     con = duckdb.connect()
     # DuckDB 1.5 cannot bind ATTACH's path (`ATTACH ?` is a parser error there): an escaped literal instead
     con.execute(f"ATTACH {sql_string(str(db_path))} AS {ATTACHED_NAME} (READ_ONLY)")
@@ -282,3 +326,15 @@ class ReadOnlyWarehouse:
             if self._con is not None:
                 self._con.close()
                 self._con = None
+
+
+def open_reader(db_path: str | os.PathLike[str]) -> ReadOnlyWarehouse | lake.LakeReader:
+    """The process's reader of the warehouse at `db_path`: a file's follows its swaps, a lake's its snapshots."""
+    if lake.is_lake(db_path):
+        return lake.reader(lake.LakeSpec.parse(db_path))
+    return ReadOnlyWarehouse(Path(db_path).resolve())
+
+
+def reader_key(db_path: str | os.PathLike[str]) -> str:
+    """The key one process's readers are shared under: a file's resolved path, or the lake's value as given."""
+    return os.fspath(db_path) if lake.is_lake(db_path) else str(Path(db_path).resolve())

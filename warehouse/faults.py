@@ -8,6 +8,8 @@ matters; when `IMC_FAULT_POINT` names that step the process:
   sees the marker and kills it with SIGKILL, exactly at that point;
 - `IMC_FAULT_ACTION=kill`: kills itself with SIGKILL;
 - `IMC_FAULT_ACTION=enospc`: raises `OSError(ENOSPC)`, as a full disk would at that step.
+- `IMC_FAULT_ACTION=wait`: writes the marker and waits until the file `IMC_FAULT_RELEASE` exists, then goes on
+  (two DuckLake loaders, or a loader and a reader, made to overlap at a known moment).
 
 Unset (every real run), `reached` is one dictionary lookup.
 """
@@ -23,6 +25,7 @@ from pathlib import Path
 POINT_ENV = "IMC_FAULT_POINT"
 ACTION_ENV = "IMC_FAULT_ACTION"
 MARKER_ENV = "IMC_FAULT_MARKER"
+RELEASE_ENV = "IMC_FAULT_RELEASE"
 
 # the points, in the order a load passes them (tests iterate over this list)
 POINTS = (
@@ -53,7 +56,10 @@ def reached(point: str) -> None:
         tmp = Path(marker + ".tmp")
         tmp.write_text(point, encoding="utf-8")
         os.replace(tmp, marker)
+    release = os.environ.get(RELEASE_ENV) if action == "wait" else None
     deadline = time.monotonic() + PAUSE_LIMIT_S
     while time.monotonic() < deadline:
+        if release and Path(release).exists():
+            return
         time.sleep(0.05)
     os._exit(99)

@@ -23,14 +23,13 @@ from __future__ import annotations
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass, field
-from pathlib import Path
 
 import duckdb
 import pandas as pd
 
 from auth.identity import User
 from warehouse import read
-from warehouse.db import attach_read_only
+from warehouse.db import attach_read_only, warehouse_exists
 from warehouse.scope import ScopedQuery, ScopeParams
 from warehouse.settings import DEFAULTS, current_settings
 
@@ -50,11 +49,10 @@ SCORE_BANDS = ((90.0, "good"), (70.0, "fair"), (0.0, "poor"))
 def upload_limit_mb(db_path: str | os.PathLike[str]) -> float:
     """The largest file the loader accepts (`max_file_mb`): the warehouse's setting when it has one, else the
     current settings (defaults and IMC_MAX_FILE_MB) — the same value the loader will use."""
-    path = Path(db_path)
-    if path.exists():
+    if warehouse_exists(db_path):
         try:
             # a short connection of its own, closed at once, not the dashboards' shared one
-            con = attach_read_only(path)
+            con = attach_read_only(db_path)
             try:
                 row = read.execute(con, "quality/max_file_mb").fetchone()
             finally:

@@ -17,7 +17,6 @@ import datetime as dt
 import os
 from collections.abc import Sequence
 from dataclasses import dataclass
-from pathlib import Path
 from typing import Literal
 
 import duckdb
@@ -25,6 +24,7 @@ import pandas as pd
 
 from auth.identity import User
 from warehouse import catalog, read
+from warehouse.db import warehouse_exists
 from warehouse.scope import ScopeParams, scope_params
 from warehouse.settings import DEFAULTS, reporting_date
 
@@ -86,7 +86,7 @@ def _relations(db_path: str | os.PathLike[str]) -> set[str]:
 # ----------------------------------------------------------------------------------------- state, lists
 def warehouse_state(db_path: str | os.PathLike[str], user: User) -> WarehouseState:
     """Is there a warehouse with indicators in it? Never raises: a page shows what to do instead."""
-    if not Path(db_path).exists():
+    if not warehouse_exists(db_path):
         return WarehouseState("missing", detail=str(db_path))
     try:
         relations = _relations(db_path)

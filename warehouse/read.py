@@ -29,7 +29,8 @@ from typing import Any
 import duckdb
 import pandas as pd
 
-from warehouse.db import ReadOnlyWarehouse
+from warehouse.db import ReadOnlyWarehouse, open_reader, reader_key
+from warehouse.lake import LakeReader
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
@@ -91,16 +92,16 @@ def execute(con: duckdb.DuckDBPyConnection, name: str, **params: Any) -> duckdb.
 
 
 # ----------------------------------------------------------------------------------------- connections
-_WAREHOUSES: dict[Path, ReadOnlyWarehouse] = {}
+_WAREHOUSES: dict[str, ReadOnlyWarehouse | LakeReader] = {}
 _WAREHOUSES_LOCK = threading.Lock()
 
 
-def _warehouse(db_path: str | os.PathLike[str]) -> ReadOnlyWarehouse:
-    key = Path(db_path).resolve()
+def _warehouse(db_path: str | os.PathLike[str]) -> ReadOnlyWarehouse | LakeReader:
+    key = reader_key(db_path)
     with _WAREHOUSES_LOCK:
         wh = _WAREHOUSES.get(key)
         if wh is None:
-            wh = _WAREHOUSES[key] = ReadOnlyWarehouse(key)
+            wh = _WAREHOUSES[key] = open_reader(db_path)
         return wh
 
 

@@ -1,0 +1,332 @@
+"""The DuckLake storage mode: the catalog in PostgreSQL (or SQLite on one machine), the data as Parquet files.
+
+A `--db` value `ducklake:postgres:<libpq connection string>` or `ducklake:sqlite:<path>` selects it (any other
+value is a DuckDB file, warehouse/db.py). The data files go under `IMC_DATA_PATH` (a folder), by default a
+folder `lake_data` beside the SQLite catalog, or `warehouse/lake_data` for a PostgreSQL catalog. The data path
+is written into the catalog when the lake is created; every process must be given the same one.
+
+The models, marts, checks and read queries are the same SQL in both modes: the lake is attached as `wh` and
+made the current catalog, so `core.staff` means the lake's table. What differs:
+
+- opening: DuckDB's signed extension binaries come from the PyPI wheels `duckdb-extension-ducklake`,
+  `…-postgres-scanner`, `…-sqlite-scanner` (the extension repository is not reachable at run time), loaded
+  by path;
+- writing: a load is one DuckLake transaction (one snapshot); nothing is copied. Concurrent writers that
+  touch the same table conflict at commit (`is_conflict`), and the loader retries the whole load;
+- the schema: DuckLake tables have no PRIMARY KEY / UNIQUE constraints (`strip_keys`); the loader's writes do
+  not rely on them (delete-then-insert, never INSERT OR REPLACE);
+- history: every commit is a snapshot, so a load can be undone (etl/undo.py, with `table_changes` here).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.metadata
+import os
+import re
+import sqlite3
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import duckdb
+
+from warehouse import faults
+
+PREFIX = "ducklake:"
+DATA_PATH_ENV = "IMC_DATA_PATH"
+ATTACHED_NAME = "wh"  # the same name the file mode attaches its readers under
+REPO_ROOT = Path(__file__).resolve().parent.parent
+DEFAULT_POSTGRES_DATA = REPO_ROOT / "warehouse" / "lake_data"
+
+# the catalog database → the wheel that ships its DuckDB extension
+CATALOG_EXTENSIONS = {
+    "postgres": "duckdb-extension-postgres-scanner",
+    "sqlite": "duckdb-extension-sqlite-scanner",
+}
+DUCKLAKE_EXTENSION = "duckdb-extension-ducklake"
+
+# the warehouse's own schemas (schema.sql, build.py): what a fresh build drops
+SCHEMAS = ("core", "dq", "mart", "meta", "staging")
+
+
+class LakeError(RuntimeError):
+    """A `ducklake:` value that cannot be used (unknown catalog, missing extension wheel)."""
+
+
+def is_lake(db: str | os.PathLike[str] | None) -> bool:
+    return db is not None and os.fspath(db).startswith(PREFIX)
+
+
+@dataclass(frozen=True)
+class LakeSpec:
+    """A parsed `ducklake:<catalog>:<target>` value with the data path it uses."""
+
+    uri: str
+    catalog: str  # postgres / sqlite
+    target: str  # the libpq connection string, or the SQLite file
+    data_path: Path
+
+    @classmethod
+    def parse(cls, db: str | os.PathLike[str]) -> LakeSpec:
+        uri = os.fspath(db)
+        catalog, sep, target = uri.removeprefix(PREFIX).partition(":")
+        if not sep or catalog not in CATALOG_EXTENSIONS or not target.strip():
+            raise LakeError(
+                f"{uri!r}: expected ducklake:postgres:<libpq connection string> or ducklake:sqlite:<file>"
+            )
+        env = os.environ.get(DATA_PATH_ENV)
+        if env:
+            data = Path(env)
+        elif catalog == "sqlite":
+            data = Path(target).parent / "lake_data"
+        else:
+            data = DEFAULT_POSTGRES_DATA
+        return cls(uri=uri, catalog=catalog, target=target, data_path=data)
+
+    @property
+    def side_folder(self) -> Path:
+        """Where the files kept beside a warehouse go (the archive of accepted files, the users file): the
+        data path's parent, as a DuckDB file keeps them in its own folder. Not inside the data path: DuckLake's
+        clean-up of orphaned files would take them for its own."""
+        return self.data_path.parent
+
+    def exists(self) -> bool:
+        """Whether the lake has been created (for SQLite, its catalog file; PostgreSQL is asked)."""
+        if self.catalog == "sqlite":
+            return Path(self.target).exists()
+        try:
+            con = connect(self, read_only=True)
+        except duckdb.Error:
+            return False
+        con.close()
+        return True
+
+
+def extension_file(distribution: str) -> Path:
+    """The `.duckdb_extension` file inside an installed extension wheel."""
+    try:
+        dist = importlib.metadata.distribution(distribution)
+    except importlib.metadata.PackageNotFoundError as exc:
+        raise LakeError(f"the DuckLake mode needs the package {distribution} (requirements.txt)") from exc
+    for entry in dist.files or ():
+        if str(entry).endswith(".duckdb_extension"):
+            return Path(str(dist.locate_file(entry)))
+    raise LakeError(f"{distribution} holds no .duckdb_extension file")
+
+
+def load_extensions(con: duckdb.DuckDBPyConnection, catalog: str) -> None:
+    for distribution in (DUCKLAKE_EXTENSION, CATALOG_EXTENSIONS[catalog]):
+        # LOAD cannot bind its path; the path is the installed wheel's, quoted as a literal
+        con.execute(f"LOAD {_literal(str(extension_file(distribution)))}")
+
+
+def _literal(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def connect(spec: LakeSpec, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+    """A new in-memory DuckDB instance with the lake attached as `wh`, the current catalog."""
+    con = duckdb.connect()
+    try:
+        load_extensions(con, spec.catalog)
+        options = [f"DATA_PATH {_literal(str(spec.data_path))}"]
+        if read_only:
+            options.append("READ_ONLY")
+        else:
+            spec.data_path.mkdir(parents=True, exist_ok=True)
+            if spec.catalog == "sqlite":
+                _sqlite_wal(Path(spec.target))
+        # ATTACH cannot bind its path either: an escaped literal
+        con.execute(
+            f"ATTACH {_literal(PREFIX + spec.catalog + ':' + spec.target)} AS {ATTACHED_NAME} "
+            f"({', '.join(options)})"
+        )
+        con.execute(f"USE {ATTACHED_NAME}")
+    except BaseException:
+        con.close()
+        raise
+    return con
+
+
+def _sqlite_wal(path: Path) -> None:
+    """A SQLite catalog in WAL mode (persistent in the file): in SQLite's default journal mode a process
+    with an open DuckLake transaction (a loader still writing its Parquet files) holds a read lock that makes
+    every other process's commit fail with «database is locked»; in WAL mode readers never block a writer."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    con = sqlite3.connect(path)
+    try:
+        if con.execute("PRAGMA journal_mode").fetchone() != ("wal",):
+            con.execute("PRAGMA journal_mode=WAL")
+    finally:
+        con.close()
+
+
+_PRIMARY_KEY_COLUMN = re.compile(r"\s+PRIMARY KEY(?=\s*[,\n)])")
+_PRIMARY_KEY_TABLE = re.compile(r",\s*PRIMARY KEY\s*\([^)]*\)")
+
+
+def strip_keys(ddl: str) -> str:
+    """`ddl` without PRIMARY KEY constraints, which DuckLake tables do not have (the loader keeps keys unique
+    itself: the duplicate-key rule and delete-then-insert writes)."""
+    return _PRIMARY_KEY_COLUMN.sub("", _PRIMARY_KEY_TABLE.sub("", ddl))
+
+
+def is_lake_connection(con: duckdb.DuckDBPyConnection) -> bool:
+    """Whether the current catalog of `con` is a DuckLake."""
+    row = con.execute(
+        "SELECT type FROM duckdb_databases() WHERE database_name = current_database()"
+    ).fetchone()
+    return bool(row and row[0] == "ducklake")
+
+
+def is_conflict(exc: BaseException) -> bool:
+    """A commit refused because a concurrent transaction changed the same table first (or, with a SQLite
+    catalog, held its one write lock): retry the load."""
+    text = str(exc).lower()
+    return isinstance(exc, duckdb.TransactionException) and (
+        "conflict" in text or "database is locked" in text
+    )
+
+
+def retry_pause(attempt: int) -> float:
+    """Seconds to wait before the `attempt`-th try: a little longer each time, so that two writers that
+    conflicted do not collide again at once."""
+    return 0.2 * attempt
+
+
+def drop_everything(con: duckdb.DuckDBPyConnection) -> None:
+    """Drop the warehouse's tables, views and macros (a fresh build, inside its transaction)."""
+    schemas = ", ".join(_literal(s) for s in SCHEMAS)
+    where = f"database_name = current_database() AND schema_name IN ({schemas})"
+    for schema, name in con.execute(
+        f"SELECT schema_name, view_name FROM duckdb_views() WHERE {where}"
+    ).fetchall():
+        con.execute(f'DROP VIEW IF EXISTS "{schema}"."{name}"')
+    for schema, name in con.execute(
+        f"SELECT schema_name, table_name FROM duckdb_tables() WHERE {where}"
+    ).fetchall():
+        con.execute(f'DROP TABLE IF EXISTS "{schema}"."{name}"')
+
+
+@contextlib.contextmanager
+def write_transaction(
+    spec: LakeSpec,
+    *,
+    fresh: bool,
+    apply_schema: Callable[[duckdb.DuckDBPyConnection], None],
+    settings: Callable[[duckdb.DuckDBPyConnection], None],
+    on_abort: Callable[[], None] | None = None,
+) -> Iterator[duckdb.DuckDBPyConnection]:
+    """Yield a connection inside one DuckLake transaction and commit it on success (one snapshot).
+
+    Readers see the state before until the commit, then the new one. On any exception (a conflict at commit
+    included: `is_conflict`) nothing of it is visible; `on_abort` runs then.
+    """
+    con = connect(spec)
+    committed = False
+    try:
+        settings(con)
+        con.execute("BEGIN TRANSACTION")
+        if fresh:
+            drop_everything(con)
+        apply_schema(con)
+        yield con
+        con.execute("COMMIT")
+        committed = True
+        faults.reached("published")  # the snapshot is committed: the new state is the state
+    finally:
+        if not committed:
+            with contextlib.suppress(Exception):
+                con.execute("ROLLBACK")
+            if on_abort is not None:
+                with contextlib.suppress(Exception):
+                    on_abort()
+        with contextlib.suppress(Exception):
+            con.close()
+
+
+# ----------------------------------------------------------------------------------------- snapshots
+def current_snapshot(con: duckdb.DuckDBPyConnection) -> int:
+    row = con.execute(f"SELECT id FROM {ATTACHED_NAME}.current_snapshot()").fetchone()
+    assert row is not None
+    return int(row[0])
+
+
+def table_changes(
+    con: duckdb.DuckDBPyConnection, table: str, start: int, end: int, columns: str = "*"
+) -> duckdb.DuckDBPyRelation:
+    """The rows of `schema.table` changed by the snapshots start…end: `snapshot_id, rowid, change_type`
+    (insert / delete / update_preimage / update_postimage) and the table's columns. `table` and `columns`
+    come from fixed lists, never from input."""
+    schema, name = table.split(".")
+    return con.sql(
+        f"SELECT {columns} FROM ducklake_table_changes({_literal(ATTACHED_NAME)}, {_literal(schema)}, "
+        f"{_literal(name)}, {int(start)}, {int(end)})"
+    )
+
+
+class LakeReader:
+    """A per-process read-only DuckLake attachment, as ReadOnlyWarehouse is for a file: `cursor()` gives a
+    fresh cursor (its every query sees the newest committed snapshot), `version` the current snapshot id."""
+
+    def __init__(self, spec: LakeSpec) -> None:
+        self.spec = spec
+        self.db_path = spec.uri
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    def _connection(self) -> duckdb.DuckDBPyConnection:
+        with self._lock:
+            if self._con is None:
+                self._con = connect(self.spec, read_only=True)
+            return self._con
+
+    def exists(self) -> bool:
+        if self._con is not None:
+            return True  # attached once: the catalog exists (PostgreSQL is not asked again on every call)
+        return self.spec.exists()
+
+    @property
+    def version(self) -> tuple[int, int] | None:
+        if not self.exists():
+            return None
+        cursor = self._connection().cursor()
+        try:
+            return (0, current_snapshot(cursor))
+        finally:
+            cursor.close()
+
+    def cursor(self) -> duckdb.DuckDBPyConnection:
+        if not self.exists():
+            raise FileNotFoundError(self.spec.uri)
+        cursor = self._connection().cursor()
+        cursor.execute(f"USE {ATTACHED_NAME}")
+        return cursor
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+
+
+_READERS: dict[str, LakeReader] = {}
+_READERS_LOCK = threading.Lock()
+
+
+def reader(spec: LakeSpec) -> LakeReader:
+    """The process's one reader of a lake (the version checks of the app share it with the read API)."""
+    with _READERS_LOCK:
+        found = _READERS.get(spec.uri)
+        if found is None:
+            found = _READERS[spec.uri] = LakeReader(spec)
+        return found
+
+
+def close_readers() -> None:
+    with _READERS_LOCK:
+        for found in _READERS.values():
+            found.close()
+        _READERS.clear()

@@ -127,3 +127,48 @@ def test_admin_opening_the_school_sees_the_distribution(open_app, results_db: Pa
         summary.loc[summary["Предмет"] == "Математика профильного уровня", "Средний балл"].iloc[0] == "44,7"
     )
     assert "res_scores" in [c.key for c in at.get("plotly_chart")]
+
+
+# ----------------------------------------------------------------------------------------- the overview's row
+# Over all subjects (the mart's `subject = 'all'` rows), 2024/2025:
+#   GIA11_NOT_PASSED  R1: ЕГЭ Russian 23, profile mathematics 26, base mathematics «2», ГВЭ-11 «2» — 4 of 13
+#                     (30,8 %); R2 0 of 2; the region 4 of 15 = 26,7 %
+#   GIA9_SUCCESS      R1: ОГЭ Russian 3 of 4, ОГЭ mathematics 2 of 2, ГВЭ-9 0 of 1 — 5 of 7 = 71,4 %
+#   VPR_CONFIRMED     R1: 3 of the 6 works with a journal mark (R3's one work has none) — 50,0 %
+#   OLY_MUNICIPAL_WINNERS  R1: a winner and a prize-winner among its 3 municipal participations — 2
+OVERVIEW = "pages/overview.py"
+
+
+def card(at, name: str):
+    found = [m for m in at.metric if m.label == name]
+    assert found, [m.label for m in at.metric]
+    return found[0]
+
+
+def test_overview_has_a_results_row_checked_against_the_mart(open_app, results_db: Path) -> None:
+    at = open_app(results_db, OVERVIEW, params={"period": P}, user=ADMIN)
+    clean(at)
+    assert "Результаты обучения" in [h.value for h in at.subheader]
+    region = mart(results_db, "GIA11_NOT_PASSED", "all", level="region", inst_type="all")
+    assert region == pytest.approx(4 / 15 * 100)
+    assert card(at, "Доля результатов ГИА-11 ниже минимального порога").value == "26,7\xa0%"
+    assert card(at, "Успеваемость по результатам ГИА-9 (отметки «3», «4», «5»)").value == "71,4\xa0%"
+    assert card(at, "Доля участников ВПР, подтвердивших отметку по журналу").value == "50,0\xa0%"
+    assert card(at, "Число победителей и призёров муниципального этапа ВсОШ").value == "2\xa0чел."
+
+
+def test_overview_results_of_another_school_for_a_director(open_app, results_db: Path) -> None:
+    at = open_app(results_db, OVERVIEW, params={"period": P, "inst": "R1"}, user=DIRECTOR_R2)
+    clean(at)
+    # 13, 7 and 6 results: shown
+    assert card(at, "Доля результатов ГИА-11 ниже минимального порога").value == "30,8\xa0%"
+    assert card(at, "Успеваемость по результатам ГИА-9 (отметки «3», «4», «5»)").value == "71,4\xa0%"
+    # 3 municipal participations: a small group
+    assert card(at, "Число победителей и призёров муниципального этапа ВсОШ").value == "менее 5"
+    # and R1's director sees R2's 2 ЕГЭ results as «менее 5», their own school's number
+    at = open_app(results_db, OVERVIEW, params={"period": P, "inst": "R2"}, user=User("d1", "director", "R1"))
+    clean(at)
+    assert card(at, "Доля результатов ГИА-11 ниже минимального порога").value == "менее 5"
+    at = open_app(results_db, OVERVIEW, params={"period": P, "inst": "R2"}, user=DIRECTOR_R2)
+    clean(at)
+    assert card(at, "Доля результатов ГИА-11 ниже минимального порога").value == "0,0\xa0%"

@@ -25,7 +25,7 @@ import pandas as pd
 
 from auth.identity import User
 from warehouse import catalog, read
-from warehouse.settings import DEFAULTS, reporting_date
+from warehouse.settings import DEFAULTS, EGE_MIN_SCORE_PREFIX, EGE_MIN_SCORES, reporting_date
 from warehouse.small_groups import hides, mask_small_groups, sibling_codes
 
 AREAS = ("staff", "ict", "innovation")
@@ -131,6 +131,31 @@ def methodology_settings(db_path: str | os.PathLike[str], user: User) -> dict[st
     with contextlib.suppress(duckdb.Error):
         values.update({k: v for k, v in read.rows(db_path, "dashboards/settings")})
     return values
+
+
+def ege_min_scores(db_path: str | os.PathLike[str], user: User) -> pd.DataFrame:
+    """The ЕГЭ minimum scores the marts apply: subject, name_ru, score (meta.settings over the defaults),
+    overrides (period → score, the periods whose minimum differs; meta.period_settings)."""
+    stored = read.frame(db_path, "dashboards/ege_min_scores", prefix=EGE_MIN_SCORE_PREFIX)
+    names: dict[str, str] = {}
+    with contextlib.suppress(duckdb.Error):  # a warehouse built before the results area has no names
+        names = dict(read.rows(db_path, "results/subject_names"))
+    base = stored[stored["period"].isna()]
+    general = {str(s): v for s, v in zip(base["subject"], base["value"], strict=True)}
+    rows = []
+    for subject, default in EGE_MIN_SCORES.items():
+        part = stored[(stored["subject"] == subject) & stored["period"].notna()]
+        rows.append(
+            {
+                "subject": subject,
+                "name_ru": names.get(subject, subject),
+                "score": int(float(general.get(subject, default))),
+                "overrides": {
+                    str(p): int(float(v)) for p, v in zip(part["period"], part["value"], strict=True)
+                },
+            }
+        )
+    return pd.DataFrame(rows, columns=["subject", "name_ru", "score", "overrides"])
 
 
 def period_reporting_date(db_path: str | os.PathLike[str], user: User, period: str) -> dt.date:
@@ -424,6 +449,7 @@ QUERIES = {
         methodology_settings,
         aggregate_series,
         institution_series,
+        ege_min_scores,
         institution_values,
         municipality_values,
         attention_list,

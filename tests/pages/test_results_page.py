@@ -18,6 +18,7 @@ from tests.warehouse.conftest import new_warehouse
 from tests.warehouse.helpers import insert_rows
 from tests.warehouse.test_results import exam, fill_results
 from warehouse.build import build_marts
+from warehouse.settings import set_period_setting
 
 PAGE = "pages/results.py"
 P = "2024/2025"
@@ -172,3 +173,23 @@ def test_overview_results_of_another_school_for_a_director(open_app, results_db:
     at = open_app(results_db, OVERVIEW, params={"period": P, "inst": "R2"}, user=DIRECTOR_R2)
     clean(at)
     assert card(at, "Доля результатов ГИА-11 ниже минимального порога").value == "0,0\xa0%"
+
+
+# ----------------------------------------------------------------------------------------- the catalogue
+def test_catalog_shows_the_ege_minimum_scores_with_a_periods_override(open_app, tmp_path: Path) -> None:
+    con = new_warehouse(tmp_path)
+    fill_results(con)
+    set_period_setting(con, "2025/2026", "ege_min_score_informatics", "44")
+    build_marts(con)
+    con.close()
+    at = open_app(tmp_path / "w.duckdb", "pages/catalog.py", user=ADMIN)
+    clean(at)
+    table = table_with(at, "Предмет", "Минимальный балл")
+    by_subject = table.set_index("Предмет")
+    # the Рособрнадзор minimums of 2022–2025 (warehouse/settings.py), informatics 44 from 2025/2026
+    assert by_subject.loc["Русский язык", "Минимальный балл"] == "24"
+    assert by_subject.loc["Математика профильного уровня", "Минимальный балл"] == "27"
+    assert by_subject.loc["Русский язык", "Иной минимум в отдельные учебные годы"] == "—"
+    informatics = by_subject.loc["Информатика"]
+    assert informatics["Минимальный балл"] == "40"
+    assert informatics["Иной минимум в отдельные учебные годы"] == "2025/2026 — 44"

@@ -697,3 +697,18 @@ def catalog_table(catalog: Catalog, query: str = "", area: str | None = None) ->
             "Описание": data["description_ru"],
         }
     ).reset_index(drop=True)
+
+
+def min_scores_table(scores: pd.DataFrame) -> pd.DataFrame:
+    """The ЕГЭ minimum scores for the catalogue page: subject (Russian name), the score, and the periods whose
+    minimum differs («2025/2026 — 44»)."""
+    return pd.DataFrame(
+        {
+            "Предмет": [str(n)[:1].upper() + str(n)[1:] for n in scores["name_ru"]],
+            "Минимальный балл": [fmt.integer(int(v)) for v in scores["score"]],
+            "Иной минимум в отдельные учебные годы": [
+                "; ".join(f"{p} — {fmt.integer(v)}" for p, v in sorted(o.items())) or "—"
+                for o in scores["overrides"]
+            ],
+        }
+    )

@@ -41,7 +41,7 @@ with left:
         "Поиск по названию, коду или формуле", key="catalog_search", placeholder="например, категория"
     )
 with right:
-    areas = ["", "staff", "ict", "innovation"]
+    areas = ["", "staff", "ict", "innovation", "results"]
     area = st.selectbox(
         "Раздел",
         areas,
@@ -56,3 +56,11 @@ widgets.table(
     title="Справочник показателей мониторинга",
     file_stem="spravochnik_pokazatelei",
 )
+
+st.subheader("Минимальные баллы ЕГЭ")
+st.caption(
+    "Результат ЕГЭ ниже минимального балла по предмету считается непреодолением порога (показатель "
+    "«Доля результатов ГИА-11 ниже минимального порога»). Баллы — настройки хранилища; для учебного года, "
+    "в котором минимум другой, действует его собственное значение."
+)
+st.dataframe(views.min_scores_table(ctx.q(queries.ege_min_scores)), hide_index=True, key="catalog_min_scores")

@@ -86,12 +86,14 @@ with tab_profile:
             for line in sides[side] or [cc.NO_SIDE[side]]:
                 st.markdown(f"- {safe.md(line)}")
     st.caption(cc.PROFILE_NOTE)
-    for area in ("staff", "ict", "innovation"):
+    for area in cc.AREAS:
         part = profile[profile["area"] == area]
         if part.empty:
             continue
         st.markdown(f"**{area_names()[area]}**")
-        st.dataframe(cc.profile_table(part), hide_index=True, key=f"cmp_profile_{area}")
+        st.dataframe(cc.profile_rows(part), hide_index=True, key=f"cmp_profile_{area}")
+        if area == "results":
+            st.caption(cc.RESULTS_NOTE)
     st.download_button(
         "Скачать профиль в Excel",
         data=functools.partial(
@@ -108,7 +110,7 @@ with tab_profile:
     )
 
 with tab_charts:
-    for area in ("staff", "ict", "innovation"):
+    for area in cc.AREAS:
         part = profile[profile["area"] == area]
         fig = cc.bullet_chart(
             part,
@@ -130,10 +132,10 @@ with tab_side:
     chosen, dropped = cc.parse_list(st.query_params.get_all("with"), list(labels), compare.MAX_SIDE_BY_SIDE)
     if not chosen and ("with" not in st.query_params or dropped):
         chosen = cc.default_side_by_side(sel.inst_id, members)
-    all_codes = list(catalog.frame["indicator_code"])
+    all_codes = cc.compared_codes(list(catalog.frame["indicator_code"]))
     codes, dropped_codes = cc.parse_list(st.query_params.get_all("codes"), all_codes)
     if not codes and ("codes" not in st.query_params or dropped_codes):
-        codes = [c for area in ("staff", "ict", "innovation") for c in catalog.key_codes(area)]
+        codes = cc.compared_codes([c for area in cc.AREAS for c in catalog.key_codes(area)])
     if dropped or dropped_codes:
         st.warning(cc.DROPPED_NOTICE, icon="⚠️")
         # the link keeps only what was understood
@@ -185,6 +187,8 @@ with tab_side:
             file_stem="ryadom",
             period=sel.period,
         )
+        if long["masked"].any():
+            st.caption(cc.SIDE_MASKED_NOTE)
         shown = {i: labels.get(i, i) for i in chosen}
         for unit, fig in cc.side_by_side_figures(
             long, {c: catalog.info(c) for c in codes}, codes, shown, sel.period

@@ -28,7 +28,8 @@ st.caption(
 
 # the KPI cards and trends are cached by how their rows are computed (ui.data.Ref), not by the rows
 catalog_ref = ctx.later(views.Catalog, ctx.ref(queries.indicator_catalog))
-for area in ("staff", "ict", "innovation"):
+# the conditions of education, then its results (their key indicators over all subjects together)
+for area in views.OVERVIEW_AREAS:
     codes = catalog.key_codes(area)
     scope_series = ctx.ref(queries.aggregate_series, codes, sel.municipality, sel.inst_type)
     if sel.inst_id:
@@ -64,6 +65,8 @@ for area in ("staff", "ict", "innovation"):
         st.markdown(f"**{safe.md(f'По годам — {inst_name}')}**")
         for line in views.yes_no_lines(own.value(), catalog, yes_no):
             st.caption(safe.md(line))
+    if area == "results":
+        st.caption(messages.RESULTS_OVERVIEW_NOTE)
 
 st.subheader("Требуют внимания")
 # every directed rate of the three areas; counts (sizes) and an institution's yes/no flags (a share of

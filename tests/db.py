@@ -16,3 +16,12 @@ def sql(db: str | os.PathLike[str], query: str, params: Sequence[Any] = ()) -> l
         return con.execute(query, list(params)).fetchall()
     finally:
         con.close()
+
+
+def frame(db: str | os.PathLike[str], query: str, params: Sequence[Any] = ()) -> Any:
+    """The result of `query` as a pandas DataFrame, on a short read-only connection of its own."""
+    con = duckdb.connect(str(db), read_only=True)
+    try:
+        return con.execute(query, list(params)).df()
+    finally:
+        con.close()

@@ -48,6 +48,13 @@ negative `gap_score` whose gap does not round to zero (|gap| ≥ 0.05).
 **Change** since the previous period with published values: value − previous value; `change_assessment`
 is `better` / `worse` / `same` by the direction (missing for `none` or a missing value).
 
+**The results area** is compared by its whole-school rows (`subject = 'all'`, over every subject and grade);
+the rows per subject or grade are the results page's. `EGE_MEAN_SCORE` has no such row (the scores of
+different subjects are not comparable) and is left out. For a director, another institution's results value
+from fewer than 5 results (warehouse/small_groups.py) is missing here: it is neither shown (`masked` TRUE in
+the profile and side by side) nor counted in the peers' median, quartiles, range, percentile or rank, so no
+statistic of the group is computed from it.
+
 The passport's data-quality summary (`data_quality`) is only for users allowed to generate that
 institution's passport: a director for their own institution, the other roles for any.
 """
@@ -68,12 +75,15 @@ import pandas as pd
 from auth.identity import User
 from warehouse import catalog as indicator_catalog
 from warehouse import queries, read
+from warehouse.small_groups import mask_small_groups, sibling_codes
 
 MIN_GROUP = 3
 # a gap that prints as 0,0 is no strength nor weakness
 MIN_SHOWN_GAP = 0.05
 BANDS = 3
 MAX_SIDE_BY_SIDE = 6
+# results indicators without a row over all subjects (indicators.md): nothing to compare one school by
+NOT_COMPARED = frozenset({"EGE_MEAN_SCORE"})
 MIN_SIDE_BY_SIDE = 2
 DIRECTED = ("up", "down")
 Basis = Literal["peers", "municipality_type"]
@@ -108,6 +118,7 @@ PROFILE_COLUMNS = [
     "favourable_gap",
     "gap_score",
     "assessment",
+    "masked",
 ]
 
 
@@ -374,19 +385,25 @@ def _applicable_codes(frame: pd.DataFrame, inst_type: str) -> pd.DataFrame:
 
 
 def _institution_values(
-    db_path: str | os.PathLike[str], period: str, inst_ids: Sequence[str]
+    db_path: str | os.PathLike[str], user: User, period: str, inst_ids: Sequence[str]
 ) -> pd.DataFrame:
-    return read.frame(db_path, "compare/member_values", period=period, inst_ids=list(inst_ids))
+    """inst_id, indicator_code, value, masked of the institutions in `period` (whole-school rows), another
+    institution's small results groups NULL for a director."""
+    frame = read.frame(db_path, "compare/member_values", period=period, inst_ids=list(inst_ids))
+    return mask_small_groups(frame, user)[["inst_id", "indicator_code", "value", "masked"]]
 
 
-def _type_in_municipality(db_path: str | os.PathLike[str], period: str, inst: Institution) -> pd.DataFrame:
-    return read.frame(
+def _type_in_municipality(
+    db_path: str | os.PathLike[str], user: User, period: str, inst: Institution
+) -> pd.DataFrame:
+    frame = read.frame(
         db_path,
         "compare/type_values",
         period=period,
         municipality=inst.municipality,
         inst_type=inst.inst_type,
     )
+    return mask_small_groups(frame, user)[["inst_id", "indicator_code", "value", "masked"]]
 
 
 def _municipality_values(db_path: str | os.PathLike[str], period: str, inst: Institution) -> pd.DataFrame:
@@ -412,19 +429,19 @@ def institution_profile(
     if inst is None:
         raise KeyError(inst_id)
     cat = queries.indicator_catalog(db_path, user)
-    # the results area has a row per subject and is not compared yet (issue 13, phase 2)
-    cat = _applicable_codes(cat[cat["area"] != "results"], inst.inst_type)
+    cat = _applicable_codes(cat[~cat["indicator_code"].isin(NOT_COMPARED)], inst.inst_type)
     banded = _sizes_frame(db_path, user, inst, period)
     group = _peer_group(db_path, user, inst, period, banded)
     prev = previous_period(db_path, user, period)
 
-    peer_vals = _institution_values(db_path, period, list(group.members) or [inst_id])
-    type_vals = _type_in_municipality(db_path, period, inst)
-    own_now = _institution_values(db_path, period, [inst_id])
-    own_prev = _institution_values(db_path, prev, [inst_id]) if prev else own_now.iloc[0:0]
+    peer_vals = _institution_values(db_path, user, period, list(group.members) or [inst_id])
+    type_vals = _type_in_municipality(db_path, user, period, inst)
+    own_now = _institution_values(db_path, user, period, [inst_id])
+    own_prev = _institution_values(db_path, user, prev, [inst_id]) if prev else own_now.iloc[0:0]
     agg = _municipality_values(db_path, period, inst).set_index("indicator_code")
     now = dict(zip(own_now["indicator_code"], own_now["value"], strict=True))
     before = dict(zip(own_prev["indicator_code"], own_prev["value"], strict=True))
+    hidden = set(own_now.loc[own_now["masked"], "indicator_code"])
 
     rows = []
     for info in cat.to_dict("records"):
@@ -490,6 +507,7 @@ def institution_profile(
                 "favourable_gap": favourable,
                 "gap_score": score,
                 "assessment": _assess(favourable if direction in DIRECTED else None, "up"),
+                "masked": code in hidden,
             }
         )
     frame = pd.DataFrame(rows, columns=PROFILE_COLUMNS)
@@ -513,6 +531,7 @@ def institution_profile(
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("float64")
     for col in ("rank", "rank_n", "peer_n"):
         frame[col] = pd.to_numeric(frame[col], errors="coerce").astype("Int64")
+    frame["masked"] = frame["masked"].astype(bool)
     return frame
 
 
@@ -561,10 +580,16 @@ def side_by_side(
     """The chosen institutions (in the given order, unknown ids left out) with their values of `codes` in
     `period`, long format as `queries.institution_values`: inst_id, short_name, name, inst_type,
     municipality, locality, indicator_code, numerator, denominator, value (a row with NULL code for an
-    institution without any of the values)."""
+    institution without any of the values), masked (another institution's small results group, for a
+    director: value NULL). The results area gives its rows over all subjects."""
     ids = [str(i) for i in inst_ids][:MAX_SIDE_BY_SIDE]
-    frame = read.frame(db_path, "compare/side_by_side", inst_ids=ids, period=period, codes=list(codes))
-    return frame.reset_index(drop=True)
+    wanted = [str(c) for c in codes]
+    frame = read.frame(
+        db_path, "compare/side_by_side", inst_ids=ids, period=period, codes=sibling_codes(wanted)
+    )
+    frame = mask_small_groups(frame, user)
+    keep = frame["indicator_code"].isna() | frame["indicator_code"].isin(wanted)
+    return frame[keep].drop(columns=["period", "subject", "grade"]).reset_index(drop=True)
 
 
 # ----------------------------------------------------------------------------------------- trends
@@ -576,6 +601,7 @@ def institution_trends(
     inst = institution_info(db_path, user, inst_id)
     if inst is None:
         raise KeyError(inst_id)
+    # a director's view of another institution: its small results groups are missing (queries masks them)
     own = queries.institution_series(db_path, user, inst_id, codes)[["period", "indicator_code", "value"]]
     city = queries.aggregate_series(db_path, user, codes, inst.municipality, inst.inst_type)
     city = city[["period", "indicator_code", "value"]].rename(columns={"value": "type_value"})

@@ -26,7 +26,8 @@ from auth.identity import User
 from warehouse import catalog, read
 from warehouse.db import warehouse_exists
 from warehouse.scope import ScopeParams, scope_params
-from warehouse.settings import DEFAULTS, reporting_date
+from warehouse.settings import DEFAULTS, EGE_MIN_SCORE_PREFIX, EGE_MIN_SCORES, reporting_date
+from warehouse.small_groups import hides, mask_small_groups, sibling_codes
 
 AREAS = ("staff", "ict", "innovation")
 INST_TYPES = ("school", "preschool", "additional")
@@ -137,6 +138,31 @@ def methodology_settings(db_path: str | os.PathLike[str], user: User) -> dict[st
     return values
 
 
+def ege_min_scores(db_path: str | os.PathLike[str], user: User) -> pd.DataFrame:
+    """The ЕГЭ minimum scores the marts apply: subject, name_ru, score (meta.settings over the defaults),
+    overrides (period → score, the periods whose minimum differs; meta.period_settings)."""
+    stored = read.frame(db_path, "dashboards/ege_min_scores", prefix=EGE_MIN_SCORE_PREFIX)
+    names: dict[str, str] = {}
+    with contextlib.suppress(duckdb.Error):  # a warehouse built before the results area has no names
+        names = dict(read.rows(db_path, "results/subject_names"))
+    base = stored[stored["period"].isna()]
+    general = {str(s): v for s, v in zip(base["subject"], base["value"], strict=True)}
+    rows = []
+    for subject, default in EGE_MIN_SCORES.items():
+        part = stored[(stored["subject"] == subject) & stored["period"].notna()]
+        rows.append(
+            {
+                "subject": subject,
+                "name_ru": names.get(subject, subject),
+                "score": int(float(general.get(subject, default))),
+                "overrides": {
+                    str(p): int(float(v)) for p, v in zip(part["period"], part["value"], strict=True)
+                },
+            }
+        )
+    return pd.DataFrame(rows, columns=["subject", "name_ru", "score", "overrides"])
+
+
 def period_reporting_date(db_path: str | os.PathLike[str], user: User, period: str) -> dt.date:
     return reporting_date(period, methodology_settings(db_path, user))
 
@@ -165,8 +191,18 @@ def aggregate_series(
 def institution_series(
     db_path: str | os.PathLike[str], user: User, inst_id: str, codes: Sequence[str]
 ) -> pd.DataFrame:
-    """One institution's values of `codes` over every period (same columns as `aggregate_series`)."""
-    return read.frame(db_path, "dashboards/institution_series", inst_id=inst_id, codes=list(codes))
+    """One institution's values of `codes` over every period (same columns as `aggregate_series`; the results
+    area's rows over all subjects). A director looking at another institution gets its results values from
+    fewer than 5 results as NULL (warehouse/small_groups.py); `masked` says which."""
+    wanted = list(codes)
+    frame = read.frame(db_path, "dashboards/institution_series", inst_id=inst_id, codes=sibling_codes(wanted))
+    if hides(user, inst_id):
+        # the whole-school rows: one subject ('all') and no grade, so every row's group can be sized
+        frame = mask_small_groups(frame.assign(inst_id=inst_id, subject="all", grade=None), user)
+        frame = frame.drop(columns=["inst_id", "subject", "grade"])
+    else:
+        frame["masked"] = False
+    return frame[frame["indicator_code"].isin(wanted)].reset_index(drop=True)
 
 
 def institution_values(
@@ -181,17 +217,25 @@ def institution_values(
 
     Institutions without a value keep a row with NULL code/value so that a table can show them as missing.
     Columns: inst_id, short_name, name, inst_type, municipality, locality, indicator_code, numerator,
-    denominator, value.
+    denominator, value, masked. The results area gives its rows over all subjects; for a director another
+    institution's results value from fewer than 5 results is NULL with `masked` TRUE.
     """
-    return read.frame(
+    wanted = list(codes)
+    frame = read.frame(
         db_path,
         "dashboards/institution_values",
         period=period,
-        codes=list(codes),
+        codes=sibling_codes(wanted),
         municipality=municipality,
         inst_type=inst_type,
         inst_id=None,
     )
+    frame = mask_small_groups(frame.assign(subject="all", grade=None), user).drop(
+        columns=["subject", "grade"]
+    )
+    # an institution without any of the values keeps its row (NULL code)
+    keep = frame["indicator_code"].isna() | frame["indicator_code"].isin(wanted)
+    return frame[keep].reset_index(drop=True)
 
 
 def municipality_values(
@@ -407,6 +451,7 @@ QUERIES = {
         methodology_settings,
         aggregate_series,
         institution_series,
+        ege_min_scores,
         institution_values,
         municipality_values,
         attention_list,

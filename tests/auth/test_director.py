@@ -21,10 +21,12 @@ from auth.identity import User
 from reports import note
 from reports.passport import PassportError, build_passport
 from tests.auth.conftest import OTHER, OWN, assert_no_exception, texts
+from tests.db import frame as db_frame
 from tests.db import sql
 from tests.etl.helpers import STAFF_HEADER, staff_row, write_csv
-from warehouse import compare, quality, queries
+from warehouse import compare, quality, queries, results
 from warehouse.queries import Scope
+from warehouse.small_groups import RESULT_CODES, SMALL_GROUP, group_sizes
 
 PERIOD = "2024/2025"
 DIRECTOR = User("dir", "director", inst_id=OWN)
@@ -46,7 +48,7 @@ def arguments(name: str, func, db: Path, target: str) -> dict:
     """Arguments for a query, aimed at `target` wherever an institution can be named."""
     batches = [r[0] for r in sql(db, "SELECT batch_id FROM dq.load_log")]
     known = {
-        "codes": ["STAFF_COUNT", "STAFF_ATTESTATION_DUE"],
+        "codes": ["STAFF_COUNT", "STAFF_ATTESTATION_DUE", *sorted(RESULT_CODES)],
         "period": PERIOD,
         "municipality": None,
         "inst_type": None,
@@ -62,7 +64,9 @@ def arguments(name: str, func, db: Path, target: str) -> dict:
 
 
 ALL_QUERIES = [
-    (mod.__name__, name, func) for mod in (queries, quality, compare) for name, func in mod.QUERIES.items()
+    (mod.__name__, name, func)
+    for mod in (queries, quality, compare, results)
+    for name, func in mod.QUERIES.items()
 ]
 
 
@@ -100,6 +104,99 @@ def test_no_query_gives_a_director_another_institutions_people(demo_db, module, 
                 assert foreign["value"].isna().all(), f"{name}: raw values of another institution"
                 if "message_ru" in foreign:
                     assert foreign["message_ru"].isna().all()
+
+
+# ----------------------------------------------------------------------------------------- small groups
+def small_groups(db: Path) -> set[tuple[str, str, str, str]]:
+    """(inst_id, indicator_code, subject, grade) of every results value of a school other than OWN computed
+    from fewer than 5 results in PERIOD (sized from the mart as an administrator reads it)."""
+    frame = db_frame(
+        db,
+        "SELECT period, inst_id, indicator_code, subject, grade, numerator, denominator, value "
+        "FROM mart.indicator_values WHERE level = 'institution' AND period = ? AND inst_id <> ?",
+        [PERIOD, OWN],
+    )
+    frame = frame[frame["indicator_code"].isin(RESULT_CODES)]
+    small = frame[~(group_sizes(frame) >= SMALL_GROUP)]
+    return {_key(r.inst_id, r.indicator_code, r.subject, r.grade) for r in small.itertuples()}
+
+
+def _key(inst_id, code, subject, grade) -> tuple[str, str, str, str]:
+    return (str(inst_id), str(code), str(subject), "" if pd.isna(grade) else str(int(grade)))
+
+
+@pytest.fixture(scope="module")
+def small(demo_db) -> set[tuple[str, str, str, str]]:
+    return small_groups(demo_db)
+
+
+@pytest.fixture(scope="module")
+def small_school(small) -> str:
+    """The school other than OWN with the most values from fewer than 5 results over all subjects (the demo's
+    basic school)."""
+    whole = pd.Series([k[0] for k in small if k[2] == "all"])
+    assert not whole.empty, "the demo city has a school with tiny groups"
+    return str(whole.value_counts().index[0])
+
+
+def shown_values(name: str, frame: pd.DataFrame, target: str) -> pd.DataFrame:
+    """The rows of a result with a number for an institution: inst_id, indicator_code, subject, grade, value
+    (a frame without inst_id is the target's; without subject, the whole-school row)."""
+    if not {"indicator_code", "value"} <= set(frame.columns):
+        return frame.iloc[0:0]
+    out = frame.copy()
+    if "inst_id" not in out.columns:
+        if name in ("aggregate_series", "aggregate_values", "municipality_values"):
+            return frame.iloc[0:0]  # aggregates are never masked
+        out["inst_id"] = target
+    for column, default in (("subject", "all"), ("grade", None)):
+        if column not in out.columns:
+            out[column] = default
+    return out[out["value"].notna() & out["indicator_code"].isin(RESULT_CODES) & out["inst_id"].notna()]
+
+
+@pytest.mark.parametrize(("module", "name", "func"), ALL_QUERIES, ids=[f"{m}.{n}" for m, n, _ in ALL_QUERIES])
+def test_no_query_gives_a_director_a_value_of_fewer_than_5_results(
+    demo_db, small, small_school, module, name, func
+):
+    """Every query, aimed at the school with tiny groups: no number of its (or any other school's) value
+    computed from fewer than 5 results reaches the director; the scope of the whole city is swept too."""
+    for target in (small_school, None):
+        kwargs = arguments(name, func, demo_db, small_school)
+        if target is None:
+            kwargs = {**kwargs, **({"scope": Scope(PERIOD)} if "scope" in kwargs else {})}
+        try:
+            result = func(demo_db, DIRECTOR, **kwargs)
+        except (PermissionError, KeyError, ValueError, LookupError):
+            continue
+        if not isinstance(result, pd.DataFrame):
+            continue
+        rows = shown_values(name, result, small_school)
+        leaked = [
+            k
+            for k in (_key(r.inst_id, r.indicator_code, r.subject, r.grade) for r in rows.itertuples())
+            if k in small
+        ]
+        assert not leaked, f"{name}: values of fewer than 5 results {leaked[:3]}"
+
+
+def test_the_small_group_sweep_is_not_vacuous(demo_db, small, small_school):
+    """An administrator gets the numbers the sweep looks for, through the same queries."""
+    scope = Scope(PERIOD, inst_id=small_school)
+    admin = results.institution_values(demo_db, ADMIN, scope, sorted(RESULT_CODES))
+    keys = {
+        _key(r.inst_id, r.indicator_code, r.subject, r.grade)
+        for r in admin.dropna(subset=["value"]).itertuples()
+    }
+    assert keys & small
+    profile = compare.institution_profile(demo_db, ADMIN, small_school, PERIOD)
+    hidden = compare.institution_profile(demo_db, DIRECTOR, small_school, PERIOD)
+    whole = {k[1] for k in small if k[0] == small_school and k[2] == "all"} - compare.NOT_COMPARED
+    values = profile.set_index("indicator_code").loc[sorted(whole), "value"]
+    shown = sorted(values[values.notna()].index)  # a count of 0 is a number too
+    assert shown, "the administrator sees numbers of the small groups"
+    assert hidden.set_index("indicator_code").loc[shown, "masked"].all()
+    assert hidden.set_index("indicator_code").loc[shown, "value"].isna().all()
 
 
 def test_the_person_level_functions_do_hold_people_for_other_roles(demo_db):
@@ -307,3 +404,19 @@ def test_a_directors_upload_loads_only_their_rows_and_tells_nothing_of_the_other
     out, err = capfd.readouterr()
     for secret in (stranger, secret_birth, "Своя Сотрудница Ивановна"):
         assert secret not in caplog.text and secret not in out and secret not in err
+
+
+def test_comparison_page_shows_another_schools_small_groups_as_fewer_than_5(
+    app, demo_db, small, small_school
+):
+    """The comparison page and its profile download, for a director who opens the school with tiny groups."""
+    at = app(demo_db, page="pages/compare.py", user=DIRECTOR)
+    at.query_params.update({"period": PERIOD, "inst": small_school})
+    at.run()
+    assert_no_exception(at)
+    profile = compare.institution_profile(demo_db, DIRECTOR, small_school, PERIOD)
+    masked = profile[profile["masked"] & (profile["area"] == "results")]
+    assert not masked.empty
+    tables = [df.value for df in at.dataframe if {"Показатель", "Значение"} <= set(df.value.columns)]
+    shown = pd.concat(tables).set_index("Показатель")["Значение"]
+    assert (shown.loc[list(masked["name_ru"])] == "менее 5").all()

@@ -12,6 +12,7 @@ from auth.identity import User
 from tests.compare.conftest import CITY, NORTH, PREV, P, mart
 from ui.views import compare as cc
 from warehouse import compare
+from warehouse.catalog import load_catalog
 
 ADMIN = User(login="admin", role="admin")
 NB = "\u00a0"
@@ -182,13 +183,17 @@ def test_no_size_no_group(city_db):
 def test_profile_medians_percentiles_ranks_and_changes(city_db):
     profile = compare.institution_profile(city_db, ADMIN, "S5", P)
     assert list(profile.columns) == compare.PROFILE_COLUMNS
-    # every indicator with a value is compared with the peers; the two planning indicators have no value here
-    # (no needs survey, no young specialists in this hand-built city) and fall back like any missing value
+    # every indicator with a value is compared with the peers; the two planning indicators and the results
+    # have no value here (no needs survey, no young specialists, no results in this hand-built city) and fall
+    # back like any missing value; the ЕГЭ mean over subjects is not compared at all
     assert set(profile.loc[profile["value"].notna(), "basis"]) == {"peers"}
+    results = {i.code for i in load_catalog() if i.area == "results"} - {"EGE_MEAN_SCORE"}
     assert set(profile.loc[profile["value"].isna(), "indicator_code"]) == {
         "STAFF_NEEDS_SURVEYED",
         "STAFF_YOUNG_WITH_MENTOR",
+        *results,
     }
+    assert "EGE_MEAN_SCORE" not in set(profile["indicator_code"])
 
     pc = row(profile, "ICT_PC_LEARNING_PER_100")
     assert pc["value"] == mart(city_db, "ICT_PC_LEARNING_PER_100", "institution", inst_id="S5") == 10.0

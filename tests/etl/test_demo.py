@@ -441,6 +441,13 @@ def test_region_scale(tmp_path: Path) -> None:
     assert 0.05 < (speed[rural_rows] < 50).mean() < 0.6  # some rural institutions below the target
     dataset, records, _ = read_demo_file(paths[15])
     assert row_errors(dataset, records, known) == {}
+    # the results of the last period only (for the benchmarks): every file of ГИА, ВПР and the olympiad
+    results = [p.name for p in paths if p.name.startswith(RESULT_STEMS)]
+    assert results and all("2024-2025" in name for name in results)
+    assert {f"vpr_{g}_2024-2025.csv" for g in range(4, 9)} <= set(results)
+    assert "gia9_2024-2025.csv" in results and all(name.endswith(".csv") for name in results)
+    dataset, gia9, _ = read_demo_file(next(p for p in paths if p.name == "gia9_2024-2025.csv"))
+    assert row_errors(dataset, gia9, known) == {}
 
 
 def test_unknown_scale_or_format(tmp_path: Path) -> None:

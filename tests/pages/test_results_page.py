@@ -18,6 +18,7 @@ from tests.warehouse.conftest import new_warehouse
 from tests.warehouse.helpers import insert_rows
 from tests.warehouse.test_results import exam, fill_results
 from warehouse.build import build_marts
+from warehouse.settings import set_period_setting
 
 PAGE = "pages/results.py"
 P = "2024/2025"
@@ -127,3 +128,68 @@ def test_admin_opening_the_school_sees_the_distribution(open_app, results_db: Pa
         summary.loc[summary["Предмет"] == "Математика профильного уровня", "Средний балл"].iloc[0] == "44,7"
     )
     assert "res_scores" in [c.key for c in at.get("plotly_chart")]
+
+
+# ----------------------------------------------------------------------------------------- the overview's row
+# Over all subjects (the mart's `subject = 'all'` rows), 2024/2025:
+#   GIA11_NOT_PASSED  R1: ЕГЭ Russian 23, profile mathematics 26, base mathematics «2», ГВЭ-11 «2» — 4 of 13
+#                     (30,8 %); R2 0 of 2; the region 4 of 15 = 26,7 %
+#   GIA9_SUCCESS      R1: ОГЭ Russian 3 of 4, ОГЭ mathematics 2 of 2, ГВЭ-9 0 of 1 — 5 of 7 = 71,4 %
+#   VPR_CONFIRMED     R1: 3 of the 6 works with a journal mark (R3's one work has none) — 50,0 %
+#   OLY_MUNICIPAL_WINNERS  R1: a winner and a prize-winner among its 3 municipal participations — 2
+OVERVIEW = "pages/overview.py"
+
+
+def card(at, name: str):
+    found = [m for m in at.metric if m.label == name]
+    assert found, [m.label for m in at.metric]
+    return found[0]
+
+
+def test_overview_has_a_results_row_checked_against_the_mart(open_app, results_db: Path) -> None:
+    at = open_app(results_db, OVERVIEW, params={"period": P}, user=ADMIN)
+    clean(at)
+    assert "Результаты обучения" in [h.value for h in at.subheader]
+    region = mart(results_db, "GIA11_NOT_PASSED", "all", level="region", inst_type="all")
+    assert region == pytest.approx(4 / 15 * 100)
+    assert card(at, "Доля результатов ГИА-11 ниже минимального порога").value == "26,7\xa0%"
+    assert card(at, "Успеваемость по результатам ГИА-9 (отметки «3», «4», «5»)").value == "71,4\xa0%"
+    assert card(at, "Доля участников ВПР, подтвердивших отметку по журналу").value == "50,0\xa0%"
+    assert card(at, "Число победителей и призёров муниципального этапа ВсОШ").value == "2\xa0чел."
+
+
+def test_overview_results_of_another_school_for_a_director(open_app, results_db: Path) -> None:
+    at = open_app(results_db, OVERVIEW, params={"period": P, "inst": "R1"}, user=DIRECTOR_R2)
+    clean(at)
+    # 13, 7 and 6 results: shown
+    assert card(at, "Доля результатов ГИА-11 ниже минимального порога").value == "30,8\xa0%"
+    assert card(at, "Успеваемость по результатам ГИА-9 (отметки «3», «4», «5»)").value == "71,4\xa0%"
+    # 3 municipal participations: a small group
+    assert card(at, "Число победителей и призёров муниципального этапа ВсОШ").value == "менее 5"
+    # and R1's director sees R2's 2 ЕГЭ results as «менее 5», their own school's number
+    at = open_app(results_db, OVERVIEW, params={"period": P, "inst": "R2"}, user=User("d1", "director", "R1"))
+    clean(at)
+    assert card(at, "Доля результатов ГИА-11 ниже минимального порога").value == "менее 5"
+    at = open_app(results_db, OVERVIEW, params={"period": P, "inst": "R2"}, user=DIRECTOR_R2)
+    clean(at)
+    assert card(at, "Доля результатов ГИА-11 ниже минимального порога").value == "0,0\xa0%"
+
+
+# ----------------------------------------------------------------------------------------- the catalogue
+def test_catalog_shows_the_ege_minimum_scores_with_a_periods_override(open_app, tmp_path: Path) -> None:
+    con = new_warehouse(tmp_path)
+    fill_results(con)
+    set_period_setting(con, "2025/2026", "ege_min_score_informatics", "44")
+    build_marts(con)
+    con.close()
+    at = open_app(tmp_path / "w.duckdb", "pages/catalog.py", user=ADMIN)
+    clean(at)
+    table = table_with(at, "Предмет", "Минимальный балл")
+    by_subject = table.set_index("Предмет")
+    # the Рособрнадзор minimums of 2022–2025 (warehouse/settings.py), informatics 44 from 2025/2026
+    assert by_subject.loc["Русский язык", "Минимальный балл"] == "24"
+    assert by_subject.loc["Математика профильного уровня", "Минимальный балл"] == "27"
+    assert by_subject.loc["Русский язык", "Иной минимум в отдельные учебные годы"] == "—"
+    informatics = by_subject.loc["Информатика"]
+    assert informatics["Минимальный балл"] == "40"
+    assert informatics["Иной минимум в отдельные учебные годы"] == "2025/2026 — 44"

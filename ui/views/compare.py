@@ -27,6 +27,9 @@ from reports.peers import (
     NO_SIDE as NO_SIDE,
 )
 from reports.peers import (
+    PROFILE_HEADERS,
+)
+from reports.peers import (
     PROFILE_NOTE as PROFILE_NOTE,
 )
 from reports.peers import (
@@ -60,9 +63,21 @@ from ru import fmt
 from ui import messages
 from ui.views import charts, export
 from warehouse.catalog import area_names
+from warehouse.compare import NOT_COMPARED
+from warehouse.small_groups import SMALL_GROUP_LABEL
 
 # ----------------------------------------------------------------------------------------- words
 PAGE_TITLE = "Сравнение"
+AREAS = ("staff", "ict", "innovation", "results")
+RESULTS_NOTE = (
+    "Результаты обучения сравниваются по всем предметам и классам вместе. Значения, рассчитанные по "
+    "результатам менее 5 участников другой организации, руководителям показываются как «менее 5» и не "
+    "входят в медиану, размах и место в группе."
+)
+SIDE_MASKED_NOTE = (
+    "«—» у результатов обучения другой организации: значение рассчитано по результатам менее 5 участников "
+    "и руководителям не показывается."
+)
 RADAR_NOTE = (
     "Ключевые показатели. Процентиль 100 — ни у одной организации группы значение не лучше, 0 — у всех "
     "остальных лучше; пунктир — середина группы. Все показатели — на графиках по разделам выше."
@@ -102,6 +117,20 @@ EXPORT_HEADERS = {
     "rank": "Место",
     "gap": "Отклонение от ориентира",
 }
+
+
+def profile_rows(profile: pd.DataFrame) -> pd.DataFrame:
+    """The profile table of the page (reports/peers.py's), «менее 5» for a masked small results group."""
+    table = profile_table(profile)
+    masked = profile["masked"].to_numpy(dtype=bool) if "masked" in profile.columns else None
+    if masked is not None and masked.any():
+        table.loc[masked, PROFILE_HEADERS["value"]] = SMALL_GROUP_LABEL
+    return table
+
+
+def compared_codes(codes: Sequence[str]) -> list[str]:
+    """The catalogue's codes that can be compared between institutions (not the ЕГЭ mean over subjects)."""
+    return [c for c in codes if c not in NOT_COMPARED]
 
 
 def profile_export(profile: pd.DataFrame) -> pd.DataFrame:

@@ -16,6 +16,7 @@ from ru import fmt
 from ui import messages
 from ui.views import safe
 from warehouse.catalog import area_names
+from warehouse.small_groups import SMALL_GROUP_LABEL
 
 
 # ----------------------------------------------------------------------------------------- catalogue
@@ -117,6 +118,18 @@ def _values(series: pd.DataFrame | None) -> dict[tuple[str, str], float]:
     }
 
 
+# the overview's rows of KPI cards: the three areas of conditions and the results of education
+OVERVIEW_AREAS = ("staff", "ict", "innovation", "results")
+
+
+def _masked(series: pd.DataFrame | None) -> set[tuple[str, str]]:
+    """{(indicator_code, period)} of a series' masked values (warehouse/small_groups.py)."""
+    if series is None or series.empty or "masked" not in series.columns:
+        return set()
+    rows = series[series["masked"].astype(bool)]
+    return {(str(c), str(p)) for c, p in zip(rows["indicator_code"], rows["period"], strict=True)}
+
+
 def delta_style(change: float | None, direction: str) -> tuple[str, str]:
     """(colour, arrow) of a change: green when it goes the indicator's good way, red when not, grey for
     no change or no direction."""
@@ -145,6 +158,8 @@ def kpis(
     cards = []
     own = _values(series)
     other = _values(compare)
+    # another institution's small results group, masked by the query layer: «менее 5», never a number
+    hidden = _masked(series)
     periods = sorted({p for _, p in own})
     for code in codes:
         info = catalog.info(code)
@@ -162,7 +177,13 @@ def kpis(
                 code=code,
                 label=str(info["name_ru"]),
                 value=current,
-                value_text=fmt.value(current, unit) if current is not None else "нет данных",
+                value_text=(
+                    SMALL_GROUP_LABEL
+                    if (code, period) in hidden
+                    else fmt.value(current, unit)
+                    if current is not None
+                    else "нет данных"
+                ),
                 delta_text=delta_text,
                 delta_color=color,
                 delta_arrow=arrow,
@@ -780,3 +801,18 @@ def catalog_table(catalog: Catalog, query: str = "", area: str | None = None) ->
             "Описание": data["description_ru"],
         }
     ).reset_index(drop=True)
+
+
+def min_scores_table(scores: pd.DataFrame) -> pd.DataFrame:
+    """The ЕГЭ minimum scores for the catalogue page: subject (Russian name), the score, and the periods whose
+    minimum differs («2025/2026 — 44»)."""
+    return pd.DataFrame(
+        {
+            "Предмет": [str(n)[:1].upper() + str(n)[1:] for n in scores["name_ru"]],
+            "Минимальный балл": [fmt.integer(int(v)) for v in scores["score"]],
+            "Иной минимум в отдельные учебные годы": [
+                "; ".join(f"{p} — {fmt.integer(v)}" for p, v in sorted(o.items())) or "—"
+                for o in scores["overrides"]
+            ],
+        }
+    )

@@ -8,8 +8,8 @@ WITH agg AS (
     FROM mart.indicator_values
     WHERE level = 'municipality' AND period = $period AND municipality = $municipality
       AND inst_type IN ('all', $inst_type)
-      -- the results area (a row per subject) is not compared yet (issue 13, phase 2)
-      AND indicator_code NOT IN (SELECT indicator_code FROM mart.indicator_catalog WHERE area = 'results')
+      -- the results area compares its whole-school rows (subject 'all'), not the rows per subject or grade
+      AND (subject IS NULL OR subject = 'all') AND grade IS NULL
     GROUP BY indicator_code
 ),
 
@@ -17,7 +17,7 @@ per_institution AS (
     SELECT indicator_code, avg(value) AS all_mean, avg(value) FILTER (WHERE inst_type = $inst_type) AS type_mean
     FROM mart.indicator_values
     WHERE level = 'institution' AND period = $period AND municipality = $municipality
-      AND indicator_code NOT IN (SELECT indicator_code FROM mart.indicator_catalog WHERE area = 'results')
+      AND (subject IS NULL OR subject = 'all') AND grade IS NULL
     GROUP BY indicator_code
 ),
 

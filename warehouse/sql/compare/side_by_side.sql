@@ -6,14 +6,17 @@ WITH inst AS (
 ),
 
 vals AS (
-    SELECT inst_id, indicator_code, numerator, denominator, value
+    -- the results area's whole-school rows (subject 'all'); subject and grade are read for the small-group rule
+    SELECT period, inst_id, indicator_code, subject, grade, numerator, denominator, value
     FROM mart.indicator_values
     WHERE level = 'institution' AND period = $period AND list_contains($codes::VARCHAR[], indicator_code)
       AND list_contains($inst_ids::VARCHAR[], inst_id)
+      AND (subject IS NULL OR subject = 'all') AND grade IS NULL
 ),
 
 final AS (
-    SELECT inst.*, vals.indicator_code, vals.numerator, vals.denominator, vals.value
+    SELECT inst.*, vals.period, vals.indicator_code, vals.subject, vals.grade, vals.numerator, vals.denominator,
+           vals.value
     FROM inst LEFT JOIN vals USING (inst_id)
 )
 

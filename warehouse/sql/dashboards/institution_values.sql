@@ -6,6 +6,8 @@ vals AS (
     SELECT inst_id, indicator_code, numerator, denominator, value
     FROM mart.indicator_values
     WHERE level = 'institution' AND period = $period AND list_contains($codes::VARCHAR[], indicator_code)
+      -- the results area's row over all subjects (its rows per subject or grade are the results page's)
+      AND (subject IS NULL OR subject = 'all') AND grade IS NULL
 ),
 
 final AS (

@@ -290,22 +290,14 @@ COMMANDS = {"load": cmd_load, "demo": cmd_demo, "generate": cmd_generate, "templ
 
 
 def cmd_undo(args: argparse.Namespace) -> int:
-    from etl.undo import UndoRefused, undo_load
+    from etl.undo import UndoRefused, done_text, undo_load
 
     try:
         result = undo_load(args.db, args.batch_id, undone_by=args.by or _system_user())
     except UndoRefused as exc:
         print(exc.message_ru, file=sys.stderr)
         return EXIT_USAGE
-    names = ", ".join(f"«{name}»" for name in result.source_files)
-    print(
-        messages.UNDO_DONE.format(
-            files=len(result.batch_ids),
-            names=names,
-            removed=result.rows_removed,
-            restored=result.rows_restored,
-        )
-    )
+    print(done_text(result))
     return EXIT_OK
 
 

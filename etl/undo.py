@@ -22,6 +22,7 @@ import duckdb
 
 from etl import messages
 from etl.contract import DATASETS, LOAD_ORDER
+from ru import fmt
 from warehouse import lake
 from warehouse.db import resolve_db_path, write_transaction
 
@@ -56,6 +57,16 @@ class UndoResult:
     source_files: tuple[str, ...]
     rows_removed: int
     rows_restored: int
+
+
+def done_text(result: UndoResult) -> str:
+    """«Загрузка отменена: файлов 1 («a1.csv»); удалено строк: 5, …» — said by the command and the page."""
+    return messages.UNDO_DONE.format(
+        files=fmt.integer(len(result.batch_ids)),
+        names=", ".join(f"«{name}»" for name in result.source_files),
+        removed=fmt.integer(result.rows_removed),
+        restored=fmt.integer(result.rows_restored),
+    )
 
 
 def undo_load(

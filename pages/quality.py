@@ -3,12 +3,13 @@ institution, the data contract's warnings explained, the quarantine and the load
 
 import streamlit as st
 
+from etl import undo
 from ru import fmt, labels
 from ui import auth, dq_widgets, filters, messages, widgets
 from ui.views import quality as dq
 from ui.views import safe
 from ui.views import tables as views
-from warehouse import quality, queries
+from warehouse import lake, quality, queries
 
 ctx = dq_widgets.start(messages.PAGE_TITLES["quality"])
 if ctx.state.status == "missing":
@@ -183,10 +184,33 @@ with tabs[TAB_LOG]:
     )
     if ctx.user.person_scope:
         st.caption(messages.LOAD_LOG_OWN_ONLY)
+    log = ctx.q(quality.load_log)
     widgets.table(
-        dq.load_log_table(ctx.q(quality.load_log)),
+        dq.load_log_table(log),
         key="load_log_table",
         title="Журнал загрузок (сначала новые)",
         file_stem="zhurnal_zagruzok",
         preview_rows=500,
     )
+    if ctx.user.role == "admin" and lake.is_lake(ctx.db_path):
+        # DuckLake keeps every load as a snapshot: an administrator may revert one (etl/undo.py, the same as
+        # `python -m etl undo`); refused, with the reason, when a later load changed the same data
+        with st.expander("Отменить загрузку"):
+            choices = dq.undo_choices(log)
+            if not choices:
+                st.caption("Загрузок, которые можно отменить, нет.")
+            else:
+                batch = st.selectbox(
+                    "Загрузка", list(choices), format_func=choices.__getitem__, key="undo_batch"
+                )
+                sure = st.checkbox(
+                    "Я понимаю, что данные этой загрузки будут удалены, а заменённые ею — восстановлены",
+                    key="undo_sure",
+                )
+                if st.button("Отменить загрузку", type="primary", disabled=not sure, key="undo_go"):
+                    try:
+                        done = undo.undo_load(ctx.db_path, batch, undone_by=ctx.user.login)
+                    except undo.UndoRefused as exc:
+                        st.error(safe.md(exc.message_ru))
+                    else:
+                        st.success(safe.md(undo.done_text(done)))

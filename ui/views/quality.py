@@ -614,3 +614,22 @@ def completeness_by_municipality(long: pd.DataFrame) -> Table:
     if not frame.empty:
         frame = frame.sort_values("Доля представивших, %", kind="stable").reset_index(drop=True)
     return Table(frame=frame, units=units)
+
+
+UNDOABLE = ("loaded", "partial")  # loads that wrote rows; an undo's own rows and refused files are not
+
+
+def undo_choices(log: pd.DataFrame) -> dict[str, str]:
+    """batch_id → «02.12.2026 10:15 · staff.csv · загружен (120 строк)» for the loads an administrator may
+    try to undo (newest first, as the log is), leaving out the ones already undone."""
+    if log.empty:
+        return {}
+    undone = {b.removeprefix("undo-") for b in log.loc[log["status"] == "undone", "batch_id"]}
+    rows = log[log["status"].isin(UNDOABLE) & ~log["batch_id"].isin(undone)]
+    return {
+        r.batch_id: (
+            f"{timestamp(r.loaded_at)} · {r.source_file} · {labels.LOAD_STATUS_NAMES.get(r.status, r.status)} "
+            f"({fmt.integer(r.rows_loaded)} {fmt.plural(int(r.rows_loaded), 'строка', 'строки', 'строк')})"
+        )
+        for r in rows.itertuples(index=False)
+    }

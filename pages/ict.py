@@ -151,20 +151,7 @@ widgets.chart(fig, key="ict_trend_index")
 
 st.subheader("Организации")
 area.lag_chart(page, long.value(), key="ict_lag")
-tbl = page.ctx.view(
-    views.indicator_table,
-    long,
-    page.data.catalog_ref,
-    page.data.codes,
-    by=page.sel.by,
-    total=current,
-    total_label=views.total_label(page.sel.municipality),
-)
-widgets.table(
-    tbl,
-    key="ict_table",
-    title=views.title("Показатели информатизации", page.sel.period, page.where),
-    file_stem="informatizaciya",
-    period=page.sel.period,
+area.institutions_table(
+    page, long, key="ict_table", title="Показатели информатизации", file_stem="informatizaciya"
 )
 widgets.catalog_link()

@@ -26,6 +26,12 @@ people_of, own_notice, notice_stands_out = views.people_subject(
 )
 
 
+def plan_table(tbl: views.Table, key: str, heading: str, file_stem: str, *, fit: bool = False) -> None:
+    """One of the page's tables for the chosen period, downloadable; `fit`: as tall as its rows."""
+    height = views.fit_height(tbl) if fit else "auto"
+    widgets.table(tbl, key=key, title=heading, file_stem=file_stem, period=sel.period, height=height)
+
+
 def people_notice() -> None:
     st.caption(messages.PERSONAL_DATA_NOTE)
     if own_notice:
@@ -72,22 +78,17 @@ with tab_training:
         )
         by_month, by_inst = st.columns(2)
         with by_month:
-            months = views.training_by_month(rows)
-            widgets.table(
-                months,
-                key="plan_training_months",
-                title=title("Повышение квалификации по месяцам", sel.period, people_of),
-                file_stem="kpk_po_mesyatsam",
-                period=sel.period,
-                height=views.fit_height(months),
+            heading = title("Повышение квалификации по месяцам", sel.period, people_of)
+            plan_table(
+                views.training_by_month(rows), "plan_training_months", heading, "kpk_po_mesyatsam", fit=True
             )
         with by_inst:
-            widgets.table(
+            heading = title("Повышение квалификации по организациям", sel.period, people_of)
+            plan_table(
                 views.training_by_institution(rows),
-                key="plan_training_institutions",
-                title=title("Повышение квалификации по организациям", sel.period, people_of),
-                file_stem="kpk_po_organizaciyam",
-                period=sel.period,
+                "plan_training_institutions",
+                heading,
+                "kpk_po_organizaciyam",
             )
     summary = ctx.q(queries.needs_summary, sel.scope)
     needs_title = title("Профессиональные потребности педагогов", sel.period, subject)
@@ -99,14 +100,12 @@ with tab_training:
             views.needs_figure(summary, f"{needs_title}: число педагогов по темам и формам"),
             key="plan_needs_chart",
         )
-        needs = views.needs_table(summary)
-        widgets.table(
-            needs,
-            key="plan_needs",
-            title=f"{needs_title}: по темам и формам",
-            file_stem="potrebnosti",
-            period=sel.period,
-            height=views.fit_height(needs),
+        plan_table(
+            views.needs_table(summary),
+            "plan_needs",
+            f"{needs_title}: по темам и формам",
+            "potrebnosti",
+            fit=True,
         )
 
 with tab_attestation:
@@ -126,12 +125,11 @@ with tab_attestation:
             ),
             key="plan_attestation_chart",
         )
-        widgets.table(
+        plan_table(
             views.attestation_table(rows, d),
-            key="plan_attestation",
-            title=f"{att_title}: по организациям",
-            file_stem="plan_attestacii",
-            period=sel.period,
+            "plan_attestation",
+            f"{att_title}: по организациям",
+            "plan_attestacii",
         )
 
 with tab_mentoring:
@@ -141,20 +139,21 @@ with tab_mentoring:
         st.info(views.EMPTY["mentoring"])
     else:
         st.caption(views.mentoring_text(rows))
-        widgets.table(
-            views.without_mentor_table(rows),
-            key="plan_no_mentor",
-            title=title("Молодые специалисты без наставника", sel.period, people_of),
-            file_stem="bez_nastavnika",
-            period=sel.period,
-        )
-        widgets.table(
-            views.mentor_pairs_table(rows),
-            key="plan_mentor_pairs",
-            title=title("Наставники и молодые специалисты", sel.period, people_of),
-            file_stem="nastavniki",
-            period=sel.period,
-        )
+        for tbl, key, heading, stem in (
+            (
+                views.without_mentor_table(rows),
+                "plan_no_mentor",
+                "Молодые специалисты без наставника",
+                "bez_nastavnika",
+            ),
+            (
+                views.mentor_pairs_table(rows),
+                "plan_mentor_pairs",
+                "Наставники и молодые специалисты",
+                "nastavniki",
+            ),
+        ):
+            plan_table(tbl, key, title(heading, sel.period, people_of), stem)
 
 with tab_structure:
     structure = ctx.q(queries.age_service_structure, sel.scope)
@@ -173,21 +172,11 @@ with tab_structure:
                 key="plan_pyramid",
             )
         with right:
-            widgets.table(
-                views.retirement_table(forecast),
-                key="plan_retirement",
-                title=title(views.RETIREMENT_TITLE, sel.period, subject),
-                file_stem="vozrast_60",
-                period=sel.period,
-            )
-        ages = views.age_service_table(structure)
-        widgets.table(
-            ages,
-            key="plan_age_service",
-            title=title("Возраст и педагогический стаж (полосы ОО-1)", sel.period, subject),
-            file_stem="vozrast_stazh_oo1",
-            period=sel.period,
-            height=views.fit_height(ages),
+            heading = title(views.RETIREMENT_TITLE, sel.period, subject)
+            plan_table(views.retirement_table(forecast), "plan_retirement", heading, "vozrast_60")
+        heading = title("Возраст и педагогический стаж (полосы ОО-1)", sel.period, subject)
+        plan_table(
+            views.age_service_table(structure), "plan_age_service", heading, "vozrast_stazh_oo1", fit=True
         )
 
 widgets.catalog_link()

@@ -88,23 +88,12 @@ with tab_trends:
 
 with tab_table:
     area.lag_chart(page, area.institution_values(page), key="staff_lag")
-    long = area.values_ref(page)
-    total = page.data.scope_series[page.data.scope_series["period"] == page.sel.period]
-    tbl = page.ctx.view(
-        views.indicator_table,
-        long,
-        page.data.catalog_ref,
-        page.data.codes,
-        by=page.sel.by,
-        total=total,
-        total_label=views.total_label(page.sel.municipality),
-    )
-    widgets.table(
-        tbl,
+    area.institutions_table(
+        page,
+        area.values_ref(page),
         key="staff_table",
-        title=views.title("Кадровые показатели организаций", page.sel.period, page.where),
+        title="Кадровые показатели организаций",
         file_stem="kadry",
-        period=page.sel.period,
     )
 
 with tab_due:

@@ -165,3 +165,25 @@ def lag_chart(page: AreaPage, long: pd.DataFrame, key: str) -> None:
     widgets.chart(fig, key=key, missing=missing)
     if total > len(shown):
         st.caption(messages.CHART_WEAKEST.format(shown=len(shown), total=total))
+
+
+def institutions_table(page: AreaPage, long: Ref, *, key: str, title: str, file_stem: str) -> None:
+    """The area's indicators by institution (or municipality) in the period, the scope's total in a row of its
+    own above, downloadable as Excel."""
+    total = page.data.scope_series[page.data.scope_series["period"] == page.sel.period]
+    tbl = page.ctx.view(
+        views.indicator_table,
+        long,
+        page.data.catalog_ref,
+        page.data.codes,
+        by=page.sel.by,
+        total=total,
+        total_label=views.total_label(page.sel.municipality),
+    )
+    widgets.table(
+        tbl,
+        key=key,
+        title=views.title(title, page.sel.period, page.where),
+        file_stem=file_stem,
+        period=page.sel.period,
+    )

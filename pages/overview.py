@@ -32,6 +32,11 @@ catalog_ref = ctx.later(views.Catalog, ctx.ref(queries.indicator_catalog))
 for area in views.OVERVIEW_AREAS:
     codes = catalog.key_codes(area)
     scope_series = ctx.ref(queries.aggregate_series, codes, sel.municipality, sel.inst_type)
+    if area == "results" and scope_series.value().empty:
+        # no ГИА, ВПР or olympiad file loaded for the scope: a line saying so, not four empty cards
+        st.subheader(area_names()[area])
+        st.caption(messages.RESULTS_NOT_LOADED)
+        continue
     if sel.inst_id:
         own = ctx.ref(queries.institution_series, sel.inst_id, codes)
         cards = ctx.view(

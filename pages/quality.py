@@ -129,35 +129,19 @@ with tabs[TAB_QUARANTINE]:
     if ctx.user.person_scope:
         st.caption(messages.QUARANTINE_OWN_ONLY)
     options = dq.quarantine_options(ctx.q(quality.quarantine_facets))
-    c1, c2, c3, c4 = st.columns(4)
-    with c1:
-        q_inst = st.selectbox(
-            messages.F_INST,
-            ["", *options.institutions],
-            format_func=lambda i: options.institutions.get(i, messages.ALL_INSTITUTIONS),
-            key="quarantine_inst",
-        )
-    with c2:
-        q_dataset = st.selectbox(
-            "Набор данных",
-            ["", *options.datasets],
-            format_func=lambda d: options.datasets.get(d, messages.ALL),
-            key="quarantine_dataset",
-        )
-    with c3:
-        q_rule = st.selectbox(
-            "Правило",
-            ["", *options.rules],
-            format_func=lambda r: options.rules.get(r, messages.ALL),
-            key="quarantine_rule",
-        )
-    with c4:
-        q_period = st.selectbox(
-            messages.F_PERIOD,
-            ["", *options.periods],
-            format_func=lambda p: p or messages.ALL,
-            key="quarantine_period",
-        )
+    facets = (
+        ("quarantine_inst", messages.F_INST, options.institutions, messages.ALL_INSTITUTIONS),
+        ("quarantine_dataset", "Набор данных", options.datasets, messages.ALL),
+        ("quarantine_rule", "Правило", options.rules, messages.ALL),
+        ("quarantine_period", messages.F_PERIOD, {p: p for p in options.periods}, messages.ALL),
+    )
+    chosen = {}
+    for column, (key, label, names, everything) in zip(st.columns(4), facets, strict=True):
+        with column:  # "" = all; a name for each value
+            chosen[key] = st.selectbox(
+                label, ["", *names], format_func=lambda v, n=names, e=everything: n.get(v, e), key=key
+            )
+    q_inst, q_dataset, q_rule, q_period = chosen.values()
     hide = st.checkbox(messages.QUARANTINE_SUPERSEDED, value=True, key="quarantine_hide_superseded")
     rows = ctx.q(
         quality.quarantine_rows,

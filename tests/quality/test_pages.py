@@ -213,3 +213,14 @@ def test_quality_page_and_badges_at_region_scale(app, region_db):
     missing = {d: missing_in_core(region_db, d, period=period) for d in ("staff", "ict")}
     # the region demo's latest period is complete: no badge (innovation records are optional)
     assert missing == {"staff": 0, "ict": 0} and badges(at) == []
+
+
+def test_overview_without_results_says_so_instead_of_empty_cards(app, handbuilt_db):
+    """The hand-built city has no ГИА, ВПР or olympiad files: the results row is one line, no empty cards."""
+    at = app(handbuilt_db, "pages/overview.py")
+    assert_clean(at)
+    assert "Результаты обучения" in [h.value for h in at.subheader]
+    assert any(
+        c.value.startswith("Результаты ГИА, ВПР и олимпиады за эти годы не загружены") for c in at.caption
+    )
+    assert not any("ВсОШ" in m.label or "ЕГЭ" in m.label for m in at.metric)

@@ -13,7 +13,7 @@ import sys
 import tempfile
 import time
 import traceback
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -319,9 +319,10 @@ def cmd_note(args: argparse.Namespace) -> int:
     db = resolve_db_path(args.db)
     if not _warehouse_exists(db):
         return EXIT_USAGE
-    try:
-        # the command line is run by whoever holds the warehouse file: the administrator's view
-        data = note.build_note(
+    # the command line is run by whoever holds the warehouse file: the administrator's view
+    return _write_document(
+        args.out,
+        lambda: note.build_note(
             db,
             User(login="cli", role="admin"),
             period,
@@ -329,13 +330,26 @@ def cmd_note(args: argparse.Namespace) -> int:
             [a.strip() for a in args.areas.split(",") if a.strip()],
             note.parse_scope(args.scope, args.municipality),
             **options,
-        )
-    except note.NoteError as exc:
-        print(f"Справка не сформирована: {exc}", file=sys.stderr)
+        ),
+        note.NoteError,
+        failed="Справка не сформирована",
+        written=f"Аналитическая справка за {period} учебный год записана",
+    )
+
+
+def _write_document(
+    out: Path, build: Callable[[], bytes], refusal: type[Exception], *, failed: str, written: str
+) -> int:
+    """Build a document and write it to `out`; a refusal (`refusal`: the document's own error, with a
+    Russian message) is said on stderr with exit 2 and writes nothing."""
+    try:
+        data = build()
+    except refusal as exc:
+        print(f"{failed}: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(data)
-    print(f"Аналитическая справка за {period} учебный год записана: {args.out}")
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_bytes(data)
+    print(f"{written}: {out}")
     return EXIT_OK
 
 
@@ -370,16 +384,14 @@ def cmd_plan(args: argparse.Namespace) -> int:
         )
         return EXIT_USAGE
     scope = Scope(period, parsed.municipality, parsed.inst_type, parsed.inst_id)
-    try:
-        build = plan.plan_xlsx if suffix == ".xlsx" else plan.plan_docx
-        data = build(db, plan.CLI_USER, scope, organisation=args.org)
-    except plan.PlanError as exc:
-        print(f"План не сформирован: {exc}", file=sys.stderr)
-        return EXIT_USAGE
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_bytes(data)
-    print(f"План на {period} учебный год записан: {args.out}")
-    return EXIT_OK
+    build = plan.plan_xlsx if suffix == ".xlsx" else plan.plan_docx
+    return _write_document(
+        args.out,
+        lambda: build(db, plan.CLI_USER, scope, organisation=args.org),
+        plan.PlanError,
+        failed="План не сформирован",
+        written=f"План на {period} учебный год записан",
+    )
 
 
 COMMANDS["plan"] = cmd_plan

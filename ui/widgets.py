@@ -12,8 +12,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from ru import fmt
-from ui import data, messages, plotly_ru
-from ui.data import Context, context, require_router
+from ui import data, dq_widgets, messages, plotly_ru
+from ui.data import Context
 from ui.views import charts, export, safe
 from ui.views.quality import Badge
 from ui.views.tables import Kpi, Table
@@ -25,12 +25,7 @@ PLOTLY_CONFIG = plotly_ru.config(displaylogo=False, modeBarButtonsToRemove=["las
 def start(title: str) -> Context:
     """Every dashboard page starts here: the router check, the title, and a stop with instructions when
     there is nothing to show (the demo banner and who is signed in come from the router)."""
-    require_router()  # before anything is drawn: no page runs without the router's sign-in check
-    st.title(title)
-    ctx = context()
-    if ctx.state.status == "broken":
-        st.error(messages.BROKEN_BODY.format(detail=safe.md(ctx.state.detail[:200])))
-        st.stop()
+    ctx = dq_widgets.start(title)  # the router check, the title, a stop if the warehouse is broken
     if not ctx.state.ready:
         st.info(f"**{messages.NO_DATA_TITLE}.** {messages.NO_DATA_BODY}", icon="ℹ️")
         st.stop()

@@ -173,3 +173,16 @@ def test_one_institutions_yes_no_shares_are_words_not_a_line():
     frame = views.series_frame(series, catalog, ["ICT_PC_INTERNET_SHARE"])
     fig = charts.trend(frame, "Доли, % — СОШ № 1, по годам", "%")
     assert [t.name for t in fig.data] == ["Доля ПК, имеющих доступ к Интернету"], "no 0→100→0 % line"
+
+
+def test_a_half_width_trend_wraps_its_title_sooner_and_keeps_its_plot_height():
+    """In a half-width column of a 1024 px window a title line holds ~45 characters: a narrow trend wraps at 45
+    (the full-width one at 80), with the top margin grown by the extra line."""
+    frame = pd.DataFrame({"period": ["2023/2024", "2024/2025"], "series": ["a", "a"], "value": [1.0, 2.0]})
+    title = "Доли, % — МОБУ «Гимназия № 1 имени Героя Советского Союза», по годам"  # 68 characters
+    wide = charts.trend(frame, title, "%")
+    narrow = charts.trend(frame, title, "%", narrow=True)
+    assert wide.layout.title.text.count("<br>") == 0
+    assert narrow.layout.title.text.count("<br>") == 1
+    assert all(len(line) <= 45 for line in narrow.layout.title.text.split("<br>"))
+    assert narrow.layout.margin.t == wide.layout.margin.t + 18, "room for the second title line"

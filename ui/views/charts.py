@@ -39,13 +39,20 @@ def hover_format(unit: str | None) -> str:
     return ",.1f" if unit in ("%", "лет") or (unit or "").startswith("балл") else ",.4~f"
 
 
-def _layout(fig: go.Figure, title: str, height: int, *, legend: bool = True) -> go.Figure:
+TITLE_WRAP = 80  # characters of a title line in a full-width chart
+NARROW_TITLE_WRAP = 45  # in a half-width column of a 1024 px window (about 350 px at font size 15)
+
+
+def _layout(
+    fig: go.Figure, title: str, height: int, *, legend: bool = True, wrap: int = TITLE_WRAP
+) -> go.Figure:
+    # plotly does not wrap titles; long ones would be cut in a half-width column
+    lines = textwrap.wrap(title, wrap) or [""]
     fig.update_layout(
-        # plotly does not wrap titles; long ones would be cut in a half-width column
-        title={"text": "<br>".join(textwrap.wrap(title, 80)), "font": {"size": 15}},
+        title={"text": "<br>".join(lines), "font": {"size": 15}},
         separators=SEPARATORS,
-        height=height,
-        margin={"l": 10, "r": 10, "t": 60 + 18 * (len(title) // 80), "b": 10},
+        height=height + 18 * max(0, len(lines) - len(textwrap.wrap(title, TITLE_WRAP) or [""])),
+        margin={"l": 10, "r": 10, "t": 60 + 18 * (len(lines) - 1), "b": 10},
         showlegend=legend,
         legend={"orientation": "h", "yanchor": "top", "y": -0.22, "x": 0},
         hoverlabel={"namelength": -1},
@@ -141,7 +148,7 @@ def trend(
         type="category", categoryorder="array", categoryarray=periods, tickvals=periods, title=None
     )
     fig.update_yaxes(rangemode="tozero", title=axis_title(unit))
-    fig = _layout(fig, title, height)
+    fig = _layout(fig, title, height, wrap=NARROW_TITLE_WRAP if narrow else TITLE_WRAP)
     # the lines' names under the years, one to a line: a legend at a fraction of a short chart covered them
     if narrow:
         legend_below(fig, wrap=NARROW_WRAP, ticks_px=NARROW_TICKS_PX)

@@ -200,12 +200,12 @@ def _first_years(scale: str) -> list[int]:
     return [2024] if scale == "country" else [2020, 2021, 2022, 2023, 2024]
 
 
-def _period(year: int) -> str:
+def period_of(year: int) -> str:
     return f"{year}/{year + 1}"
 
 
 def _reporting_day(year: int) -> float:
-    return _day(reporting_date(_period(year)))
+    return _day(reporting_date(period_of(year)))
 
 
 INDEFINITE_FROM = _day(DEFAULTS["indefinite_category_from"])
@@ -878,7 +878,7 @@ def _staff_rows(
     subject = SUBJECT_NAMES[slots.subject[rows]]
     subject[habits["omits_subject"][s_inst]] = None  # a fresh array: fancy indexing copies
     return {
-        "period": np.full(n, _period(year), dtype=object),
+        "period": np.full(n, period_of(year), dtype=object),
         "inst_id": inst.inst_id[s_inst],
         "staff_id": staff_id,
         "full_name": full_name,
@@ -1056,7 +1056,7 @@ def _ict(
     for p, year in enumerate(years):
         out.append(
             {
-                "period": np.full(n, _period(year), dtype=object),
+                "period": np.full(n, period_of(year), dtype=object),
                 "inst_id": inst.inst_id.copy(),
                 "students": students[:, p],
                 "computers_total": total[:, p],
@@ -1194,7 +1194,7 @@ def _innovation(
             staff_id[wants] = chosen[wants]
         out.append(
             {
-                "period": np.full(n, _period(year), dtype=object),
+                "period": np.full(n, period_of(year), dtype=object),
                 "inst_id": inst.inst_id[r_inst],
                 "record_id": record_id,
                 "activity_type": a_code,
@@ -1386,7 +1386,7 @@ def _string_bytes(texts: pa.Array) -> bytes:
     return bytes(memoryview(buffers[2])[offsets[0] : offsets[-1]]) if len(texts) else b""
 
 
-def _write_csv(path: Path, dataset: c.Dataset, cols: dict[str, Arr], style: Style) -> None:
+def write_csv(path: Path, dataset: c.Dataset, cols: dict[str, Arr], style: Style) -> None:
     """Write CSV text joined column-wise by Arrow kernels, in chunks to bound memory."""
     n = len(cols[dataset.columns[0].name])
     sep, newline = style.delimiter, style.newline
@@ -1415,7 +1415,7 @@ def _xlsx_column(col: c.Column, values: Arr, style: Style) -> list[Any]:
     return [v or None for v in _format_column(col, values, style).to_pylist()]
 
 
-def _write_xlsx(
+def write_xlsx(
     path: Path, dataset: c.Dataset, cols: dict[str, Arr], style: Style, titles: Sequence[str]
 ) -> None:
     wb = Workbook(write_only=True)
@@ -1451,8 +1451,8 @@ def _write_xlsx(
 def _titles_for_file(dataset: c.Dataset, year: int | None, place: str) -> list[str]:
     if year is None:
         return [f"{dataset.title_ru} ({place})"]
-    as_of = reporting_date(_period(year)).strftime("%d.%m.%Y")
-    return [f"{dataset.title_ru} за {_period(year)} учебный год", f"{place}, по состоянию на {as_of}"]
+    as_of = reporting_date(period_of(year)).strftime("%d.%m.%Y")
+    return [f"{dataset.title_ru} за {period_of(year)} учебный год", f"{place}, по состоянию на {as_of}"]
 
 
 def _institution_columns(rng: np.random.Generator, inst: Institutions) -> dict[str, Arr]:
@@ -1552,10 +1552,10 @@ def generate(scale: str, out_dir: Path, seed: int = 42, fmt: str = "csv") -> lis
         stem = name if year is None else f"{name}_{year}-{year + 1}"
         if fmt == "xlsx" and rows <= XLSX_MAX_ROWS:
             path = out_dir / f"{stem}.xlsx"
-            _write_xlsx(path, dataset, table, style, _titles_for_file(dataset, year, place))
+            write_xlsx(path, dataset, table, style, _titles_for_file(dataset, year, place))
         else:
             path = out_dir / f"{stem}.csv"
-            _write_csv(path, dataset, table, style)
+            write_csv(path, dataset, table, style)
         paths.append(path)
     # the results come last, from a stream of their own: the files above do not change with them
     from demo import results

@@ -313,7 +313,7 @@ def write_files(
             "inflated": inst_ids[int(by_size[-1])],
         }
         pupils[by_size[0]] = 60.0
-    periods = [g._period(y) for y in years]
+    periods = [g.period_of(y) for y in years]
     data = simulate(rng, inst_ids, pupils, periods, planted)
     # the city's files come as the real ones do (XLSX protocols); the region's in the format asked for, like its
     # other files, so that the benchmark's read_csv baseline reads them too
@@ -329,10 +329,10 @@ def write_files(
             return
         if kind == "xlsx" and rows <= g.XLSX_MAX_ROWS:
             path = out_dir / f"{stem}.xlsx"
-            g._write_xlsx(path, dataset, cols, style, titles)
+            g.write_xlsx(path, dataset, cols, style, titles)
         else:
             path = out_dir / f"{stem}.csv"
-            g._write_csv(path, dataset, cols, g.Style(encoding="cp1251") if kind == "cp1251" else style)
+            g.write_csv(path, dataset, cols, g.Style(encoding="cp1251") if kind == "cp1251" else style)
         paths.append(path)
 
     exam, vpr, oly = data["exam_results"], data["vpr_results"], data["olympiad"]

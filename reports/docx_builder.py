@@ -580,7 +580,7 @@ def figure_png(fig: Any, dpi: int = CHART_DPI) -> bytes:
     return buffer.getvalue()
 
 
-def _number_axis(axis: Any, unit: str | None) -> None:
+def number_axis(axis: Any, unit: str | None) -> None:
     from matplotlib.ticker import FuncFormatter
 
     decimals = 0 if unit in ("чел.", "ед.") else 1
@@ -641,7 +641,7 @@ def _series_figure(
 
 def _label_series_axes(ax: Any, unit: str | None, title: str | None, *, legend: bool) -> None:
     """The value axis in `unit`, the title on the left, the legend under the axes."""
-    _number_axis(ax.yaxis, unit)
+    number_axis(ax.yaxis, unit)
     if unit:
         ax.set_ylabel(unit, fontsize=CHART_FONT_PT)
     if title:
@@ -682,7 +682,7 @@ def bar_chart(
     bars = ax.barh(range(len(nums)), nums, color=colours, height=0.7)
     ax.set_yticks(range(len(nums)), names, fontsize=CHART_FONT_PT)
     ax.bar_label(bars, [_label(v, unit) for v in nums], padding=2, fontsize=CHART_FONT_PT - 1)
-    _number_axis(ax.xaxis, unit)
+    number_axis(ax.xaxis, unit)
     top = max([*nums, reference or 0, target or 0, 0]) or 1
     ax.set_xlim(0, top * 1.12)
     ax.set_ylim(-0.6, len(nums) - 0.4)

@@ -237,7 +237,7 @@ def table(
         st.caption(messages.MISSING_NOTE)
     st.download_button(
         "Скачать в Excel",
-        data=functools.partial(_excel, tbl if full is None else full, title),
+        data=functools.partial(excel_of, tbl if full is None else full, title),
         file_name=export.file_name(file_stem, period),
         mime=export.XLSX_MIME,
         key=f"{key}_xlsx",
@@ -246,7 +246,7 @@ def table(
     )
 
 
-def _excel(tbl: Table | Callable[[], Table], title: str) -> bytes:
+def excel_of(tbl: Table | Callable[[], Table], title: str) -> bytes:
     """The Excel file of a table's download, built when the button is clicked."""
     whole = tbl() if callable(tbl) else tbl
     return export.excel_bytes(

@@ -24,7 +24,7 @@ def test_duplicates_are_all_copies_of_complete_keys(seed):
     frame = _frame(seed)
     key = ["period", "inst_id", "staff_id"]
     expected = frame[key].duplicated(keep=False) & frame[key].notna().all(axis=1)
-    got = rules._duplicated(frame, key)
+    got = rules.duplicated_rows(frame, key)
     assert expected.sum() > 0
     assert (got == expected.to_numpy()).all()
 

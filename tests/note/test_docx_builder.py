@@ -149,7 +149,7 @@ def test_tick_labels_use_decimal_comma() -> None:
     fig = Figure()
     ax = fig.add_subplot()
     ax.plot([0, 1], [0.5, 2.5])
-    dx._number_axis(ax.yaxis, "%")
+    dx.number_axis(ax.yaxis, "%")
     labels = [ax.yaxis.get_major_formatter()(x, 0) for x in (0.5, 1.0, 2.5)]
     assert labels == ["0,5", "1", "2,5"]
 

@@ -388,7 +388,7 @@ def test_a_shortened_table_downloads_the_whole_list():
         calls.append(1)
         return views.Table(frame=pd.DataFrame({"ФИО": [f"Работник {i}" for i in range(1200)]}))
 
-    data = widgets._excel(full, "Список")
+    data = widgets.excel_of(full, "Список")
     sheet = openpyxl.load_workbook(io.BytesIO(data)).active
     names = [c.value for c in sheet["A"] if c.value and str(c.value).startswith("Работник")]
     assert len(names) == 1200 and calls == [1]

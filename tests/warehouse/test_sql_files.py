@@ -10,8 +10,9 @@ from pathlib import Path
 import pytest
 
 WAREHOUSE = Path(__file__).resolve().parents[2] / "warehouse"
-# the build plumbing: DDL and the materialisation of the models, not read queries
-PLUMBING = {"build.py", "db.py"}
+# the build plumbing: DDL, the materialisation of the models, and opening / writing / publishing a warehouse
+# (the DuckLake mode's ATTACH and its snapshots' change feed), not read queries
+PLUMBING = {"build.py", "db.py", "lake.py"}
 
 # SQL as the project writes it (upper-case keywords): a SELECT … FROM, or a line opening with a statement
 _SQL = (

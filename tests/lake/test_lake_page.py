@@ -62,7 +62,9 @@ def test_an_administrator_undoes_a_load_from_the_page(sqlite_lake, tmp_path, mon
     # the undone load is offered no more; the undo is in the log (a new run reads the new snapshot)
     at = quality_page(sqlite_lake, ADMIN, monkeypatch)
     assert not any("a1.csv" in o for o in at.selectbox(key="undo_batch").options)
-    assert any("загрузка отменена" in str(v).lower() for df in at.dataframe for v in df.value.to_numpy().ravel())
+    assert any(
+        "загрузка отменена" in str(v).lower() for df in at.dataframe for v in df.value.to_numpy().ravel()
+    )
 
 
 def test_a_refused_undo_says_why_and_changes_nothing(sqlite_lake, tmp_path, monkeypatch):

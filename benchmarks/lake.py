@@ -172,7 +172,7 @@ def bench_lake(scale: str, runs: int) -> list[Figure]:
     shutil.rmtree(work, ignore_errors=True)
     fixes = corrected_files(folder, work / "fixes", 3)
     figures: list[Figure] = []
-    saved_data_path = os.environ.get("IMC_DATA_PATH")
+    saved = {name: os.environ.get(name) for name in ("IMC_DATA_PATH", "IMC_DB")}  # measure() sets IMC_DB
     with contextlib.ExitStack() as stack:
         modes = {
             "file": str(work / "file" / "warehouse.duckdb"),
@@ -192,10 +192,11 @@ def bench_lake(scale: str, runs: int) -> list[Figure]:
             try:
                 got = _mode(scale, mode, db, fixes, mode_work, runs)
             finally:
-                if saved_data_path is None:
-                    os.environ.pop("IMC_DATA_PATH", None)
-                else:
-                    os.environ["IMC_DATA_PATH"] = saved_data_path
+                for name, value in saved.items():
+                    if value is None:
+                        os.environ.pop(name, None)
+                    else:
+                        os.environ[name] = value
             if mode == "file":
                 file_mode = got
             figures.extend(_figures(scale, mode, got, file_mode))

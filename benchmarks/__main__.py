@@ -11,9 +11,12 @@ measured in the same run):
   Streamlit script run the same way, and the app's cold start (first page rendered, target 4 s);
 - the analytical note at city scale (target 10 s); the staff development plan (`etl plan`, XLSX and DOCX) of
   the whole `region` (within the same budget);
+- the file mode against the DuckLake mode (SQLite catalog; PostgreSQL when a throwaway cluster can be
+  started, benchmarks/lake.py): the full load, one institution's corrected file warm and as a new process,
+  two loaders at once, the overview and staff pages warm, at `region` scale (and `country` without --quick);
 - many users at once: 1, 5 and 20 sessions running each page together on the `city` demo (server side,
   AppTest threads, benchmarks/concurrency.py), p50 with the p95 beside it, against one session's p50.
-`--quick` skips the country scale (minutes of generating and loading 1.2 M staff rows).
+`--quick` skips the country scale (minutes of generating and loading 1.2 M staff rows, in each mode).
 """
 
 from __future__ import annotations
@@ -28,6 +31,7 @@ import time
 from benchmarks.common import WORK, Figure, print_table, python, run_measured
 from benchmarks.etl import bench_load, bench_results_load
 from benchmarks.incremental import bench_incremental
+from benchmarks.lake import bench_lake
 
 TRIVIAL_PAGE = WORK / "trivial_page.py"
 COLD_START = """
@@ -153,6 +157,9 @@ def main(argv: list[str] | None = None) -> int:
     if not args.quick:
         step(bench_load("country", 1))
         step(_pages("country", WORK / "etl_country" / "etl.duckdb", args.runs, trivial))
+    step(bench_lake("region", args.runs))
+    if not args.quick:
+        step(bench_lake("country", args.runs))
     step(_plan(region_db, args.runs))
     step(_note(args.runs))
     step(_concurrency(args.runs))

@@ -44,7 +44,7 @@ def demo_db(scale: str, given: str | None) -> Path:
     return db
 
 
-def measure(db: Path, page: str, warm_runs: int) -> tuple[float, float]:
+def measure(db: Path | str, page: str, warm_runs: int) -> tuple[float, float]:
     import streamlit as st
     from streamlit.testing.v1 import AppTest
 

@@ -34,7 +34,7 @@ def corrected_file(folder: Path, out: Path) -> tuple[Path, str]:
     return out, inst
 
 
-def _variant(path: Path, n: int) -> Path:
+def corrected_variant(path: Path, n: int) -> Path:
     """A byte-different copy (a trailing empty row), so that the load is not skipped as a duplicate."""
     target = path.with_name(f"{path.stem}_{n}{path.suffix}")
     target.write_bytes(path.read_bytes() + b"\n" * (n + 1))
@@ -54,10 +54,10 @@ def bench_incremental(runs: int, full_load_seconds: float | None = None) -> list
     # in-process, loader already imported (the app's upload path)
     from etl.loader import load_files
 
-    load_files([_variant(fix, 0)], db)  # warm-up: imports, GX context
+    load_files([corrected_variant(fix, 0)], db)  # warm-up: imports, GX context
     times = []
     for n in range(1, runs + 1):
-        variant = _variant(fix, n)
+        variant = corrected_variant(fix, n)
         start = time.perf_counter()
         result = load_files([variant], db)
         times.append(time.perf_counter() - start)
@@ -68,7 +68,7 @@ def bench_incremental(runs: int, full_load_seconds: float | None = None) -> list
     cli_s, cli_mb = median_of(
         runs,
         python("-m", "etl", "load", "--quiet", "--db", str(db), str(work / "next.csv")),
-        prepare=lambda: shutil.copy(_variant(fix, next(counter)), work / "next.csv"),
+        prepare=lambda: shutil.copy(corrected_variant(fix, next(counter)), work / "next.csv"),
     )
     return [
         Figure("region", "full load of the region (baseline)", baseline, 0),

@@ -32,7 +32,7 @@ from pathlib import Path
 import duckdb
 
 from benchmarks.common import REPO, WORK, Figure, demo_files, median_of, print_table, python, run_measured
-from benchmarks.incremental import _variant
+from benchmarks.incremental import corrected_variant
 
 PAGES = ("pages/overview.py", "pages/staff.py")
 ENV_LOAD = {"IMC_MAX_FILE_MB": "100000"}  # the country staff file is over the default limit
@@ -104,7 +104,7 @@ def _two_at_once(db: str, files: list[Path], work: Path) -> float:
     targets = []
     for n, fix in enumerate(files):
         target = work / f"both_{n}.csv"
-        shutil.copy(_variant(fix, 500 + n), target)
+        shutil.copy(corrected_variant(fix, 500 + n), target)
         targets.append(target)
     started = time.perf_counter()
     procs = [
@@ -140,18 +140,18 @@ def _mode(scale: str, mode: str, db: str, fixes: list[Path], work: Path, runs: i
     full_s, full_mb = run_measured(_load_cmd(db, demo_files(scale)), ENV_LOAD)
     _check_all_loaded(db)
     fix = fixes[0]
-    load_files([_variant(fix, 0)], db)  # warm-up: imports, GX context
+    load_files([corrected_variant(fix, 0)], db)  # warm-up: imports, GX context
     times = []
     for n in range(1, runs + 1):
         started = time.perf_counter()
-        result = load_files([_variant(fix, n)], db)
+        result = load_files([corrected_variant(fix, n)], db)
         times.append(time.perf_counter() - started)
         assert result.files[0].rows_loaded > 0, result.files[0].message_ru
     counter = iter(range(100, 100 + runs))
     cli_s, cli_mb = median_of(
         runs,
         _load_cmd(db, work / "next.csv"),
-        prepare=lambda: shutil.copy(_variant(fix, next(counter)), work / "next.csv"),
+        prepare=lambda: shutil.copy(corrected_variant(fix, next(counter)), work / "next.csv"),
         env=ENV_LOAD,
     )
     both = _two_at_once(db, fixes[1:3], work) if db.startswith("ducklake:") else None

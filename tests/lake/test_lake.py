@@ -31,12 +31,12 @@ REGISTRY = [
 MART = "SELECT * FROM mart.indicator_values ORDER BY ALL"
 
 
-def _staff(folder: Path, name: str, counts: dict[str, int]) -> Path:
+def staff_file(folder: Path, name: str, counts: dict[str, int]) -> Path:
     rows = [staff_row(inst, f"{inst}-{n:03d}") for inst, count in counts.items() for n in range(count)]
     return write_csv(folder / name, STAFF_HEADER, rows)
 
 
-def _registry(folder: Path) -> Path:
+def registry_file(folder: Path) -> Path:
     return write_csv(folder / "institutions.csv", INSTITUTIONS_HEADER, REGISTRY)
 
 
@@ -81,7 +81,7 @@ def batch_of(result_files: list, name: str) -> str:
 
 
 def test_a_load_gives_the_same_mart_as_the_file_mode(lake_db: str, tmp_path: Path) -> None:
-    files = [_registry(tmp_path), _staff(tmp_path, "staff.csv", {"A1": 3, "A2": 2, "B1": 4})]
+    files = [registry_file(tmp_path), staff_file(tmp_path, "staff.csv", {"A1": 3, "A2": 2, "B1": 4})]
     file_db = tmp_path / "w.duckdb"
     assert [f.status for f in load_files(files, file_db).files] == ["loaded", "loaded"]
     assert [f.status for f in load_files(files, lake_db).files] == ["loaded", "loaded"]
@@ -100,9 +100,11 @@ def test_a_load_gives_the_same_mart_as_the_file_mode(lake_db: str, tmp_path: Pat
 
 
 def test_a_corrected_file_replaces_its_units_only(lake_db: str, tmp_path: Path) -> None:
-    load_files([_registry(tmp_path), _staff(tmp_path, "staff.csv", {"A1": 3, "A2": 2, "B1": 4})], lake_db)
+    load_files(
+        [registry_file(tmp_path), staff_file(tmp_path, "staff.csv", {"A1": 3, "A2": 2, "B1": 4})], lake_db
+    )
     # A1's corrected file: 5 people instead of 3; A2 and B1 stay as they were
-    result = load_files([_staff(tmp_path, "a1.csv", {"A1": 5})], lake_db)
+    result = load_files([staff_file(tmp_path, "a1.csv", {"A1": 5})], lake_db)
     assert [(f.status, f.rows_loaded) for f in result.files] == [("loaded", 5)]
     assert staff_counts(lake_db) == {"A1": 5, "A2": 2, "B1": 4}
     assert municipality_counts(lake_db) == {"г. Второй": 4, "г. Первый": 7}
@@ -117,11 +119,11 @@ def test_undo_reverts_one_load_and_refuses_when_a_later_one_depends_on_it(
     lake_db: str, tmp_path: Path
 ) -> None:
     first = load_files(
-        [_registry(tmp_path), _staff(tmp_path, "staff.csv", {"A1": 3, "A2": 2, "B1": 4})], lake_db
+        [registry_file(tmp_path), staff_file(tmp_path, "staff.csv", {"A1": 3, "A2": 2, "B1": 4})], lake_db
     )
     before = frame(lake_db, MART)
-    correction = load_files([_staff(tmp_path, "a1.csv", {"A1": 5})], lake_db)
-    b1_later = load_files([_staff(tmp_path, "b1.csv", {"B1": 1})], lake_db)
+    correction = load_files([staff_file(tmp_path, "a1.csv", {"A1": 5})], lake_db)
+    b1_later = load_files([staff_file(tmp_path, "b1.csv", {"B1": 1})], lake_db)
     assert staff_counts(lake_db) == {"A1": 5, "A2": 2, "B1": 1}
 
     # the first load wrote A1 and B1, which both later loads changed again: refused, nothing changed
@@ -168,8 +170,8 @@ def _cli(*args: str) -> subprocess.CompletedProcess[str]:
 
 
 def test_undo_on_the_command_line(lake_db: str, tmp_path: Path) -> None:
-    load_files([_registry(tmp_path), _staff(tmp_path, "staff.csv", {"A1": 3, "B1": 4})], lake_db)
-    correction = load_files([_staff(tmp_path, "a1.csv", {"A1": 1})], lake_db)
+    load_files([registry_file(tmp_path), staff_file(tmp_path, "staff.csv", {"A1": 3, "B1": 4})], lake_db)
+    correction = load_files([staff_file(tmp_path, "a1.csv", {"A1": 1})], lake_db)
     done = _cli("undo", "--db", lake_db, batch_of(correction.files, "a1.csv"))
     assert done.returncode == 0, done.stderr
     assert (
@@ -183,14 +185,14 @@ def test_undo_on_the_command_line(lake_db: str, tmp_path: Path) -> None:
 
 def test_undo_in_the_file_mode_says_it_needs_ducklake(tmp_path: Path) -> None:
     file_db = tmp_path / "w.duckdb"
-    result = load_files([_registry(tmp_path)], file_db)
+    result = load_files([registry_file(tmp_path)], file_db)
     refused = _cli("undo", "--db", str(file_db), result.files[0].batch_id)
     assert refused.returncode == 2
     assert "только в режиме DuckLake" in refused.stderr
 
 
 # ----------------------------------------------------------------------------------------- processes
-def _loader(
+def loader_process(
     db: str, file: Path, tmp_path: Path, tag: str, point: str | None
 ) -> tuple[subprocess.Popen[str], Path, Path]:
     """A loader process; with `point` it waits there (transaction open) until the release file exists."""
@@ -234,14 +236,16 @@ def test_two_loaders_on_different_municipalities_both_land(lake_db: str, tmp_pat
             "a SQLite catalog has one write lock, held by an open DuckLake transaction: writers take turns "
             "(a loader retries while another commits), they cannot both hold a transaction open at once"
         )
-    load_files([_registry(tmp_path), _staff(tmp_path, "staff.csv", {"A1": 3, "A2": 2, "B1": 4})], lake_db)
-    first_file = _staff(tmp_path, "first.csv", {"A1": 6, "A2": 1})
-    second_file = _staff(tmp_path, "second.csv", {"B1": 7})
+    load_files(
+        [registry_file(tmp_path), staff_file(tmp_path, "staff.csv", {"A1": 3, "A2": 2, "B1": 4})], lake_db
+    )
+    first_file = staff_file(tmp_path, "first.csv", {"A1": 6, "A2": 1})
+    second_file = staff_file(tmp_path, "second.csv", {"B1": 7})
     # the first loader has written its rows and rebuilt its marts, and waits before its commit …
-    first, marker, release = _loader(lake_db, first_file, tmp_path, "first", "marts")
+    first, marker, release = loader_process(lake_db, first_file, tmp_path, "first", "marts")
     _wait_for(marker, first)
     # … while the second one loads the other municipality and commits
-    second, _, _ = _loader(lake_db, second_file, tmp_path, "second", None)
+    second, _, _ = loader_process(lake_db, second_file, tmp_path, "second", None)
     out, err = second.communicate(timeout=300)
     assert second.returncode == 0, out + err
     assert staff_counts(lake_db) == {"A1": 3, "A2": 2, "B1": 7}
@@ -267,12 +271,14 @@ def test_two_loaders_on_different_municipalities_both_land(lake_db: str, tmp_pat
 
 
 def test_a_reader_during_a_load_sees_the_old_snapshot_then_the_new(lake_db: str, tmp_path: Path) -> None:
-    load_files([_registry(tmp_path), _staff(tmp_path, "staff.csv", {"A1": 3, "A2": 2, "B1": 4})], lake_db)
+    load_files(
+        [registry_file(tmp_path), staff_file(tmp_path, "staff.csv", {"A1": 3, "A2": 2, "B1": 4})], lake_db
+    )
     old_mart = frame(lake_db, MART)
     shared = wdb.open_reader(lake_db)  # the process's one reader (the app's), opened before the load
     assert shared_staff_rows(shared) == 9
-    loader, marker, release = _loader(
-        lake_db, _staff(tmp_path, "all.csv", {"A1": 1, "A2": 1, "B1": 1}), tmp_path, "load", "marts"
+    loader, marker, release = loader_process(
+        lake_db, staff_file(tmp_path, "all.csv", {"A1": 1, "A2": 1, "B1": 1}), tmp_path, "load", "marts"
     )
     _wait_for(marker, loader)
     # every row written and the marts rebuilt, not committed: the reader sees the old state, all of it

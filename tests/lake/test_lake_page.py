@@ -12,7 +12,7 @@ from streamlit.testing.v1 import AppTest
 
 from auth.identity import User
 from etl.loader import load_files
-from tests.lake.test_lake import _registry, _staff, batch_of, staff_counts
+from tests.lake.test_lake import batch_of, registry_file, staff_counts, staff_file
 from tests.pages.conftest import ADMIN, APP
 from warehouse import lake, queries, read
 
@@ -41,8 +41,8 @@ def quality_page(db: str, user: User, monkeypatch: pytest.MonkeyPatch) -> AppTes
 
 
 def test_an_administrator_undoes_a_load_from_the_page(sqlite_lake, tmp_path, monkeypatch):
-    load_files([_registry(tmp_path), _staff(tmp_path, "staff.csv", {"A1": 3, "B1": 4})], sqlite_lake)
-    first = load_files([_staff(tmp_path, "a1.csv", {"A1": 1})], sqlite_lake)
+    load_files([registry_file(tmp_path), staff_file(tmp_path, "staff.csv", {"A1": 3, "B1": 4})], sqlite_lake)
+    first = load_files([staff_file(tmp_path, "a1.csv", {"A1": 1})], sqlite_lake)
     batch = batch_of(first.files, "a1.csv")
     at = quality_page(sqlite_lake, ADMIN, monkeypatch)
     assert [e.label for e in at.expander] == [UNDO]
@@ -68,8 +68,10 @@ def test_an_administrator_undoes_a_load_from_the_page(sqlite_lake, tmp_path, mon
 
 
 def test_a_refused_undo_says_why_and_changes_nothing(sqlite_lake, tmp_path, monkeypatch):
-    first = load_files([_registry(tmp_path), _staff(tmp_path, "staff.csv", {"A1": 3, "B1": 4})], sqlite_lake)
-    load_files([_staff(tmp_path, "a1.csv", {"A1": 1})], sqlite_lake)
+    first = load_files(
+        [registry_file(tmp_path), staff_file(tmp_path, "staff.csv", {"A1": 3, "B1": 4})], sqlite_lake
+    )
+    load_files([staff_file(tmp_path, "a1.csv", {"A1": 1})], sqlite_lake)
     at = quality_page(sqlite_lake, ADMIN, monkeypatch)
     at.selectbox(key="undo_batch").set_value(batch_of(first.files, "staff.csv"))
     at.checkbox(key="undo_sure").check().run()
@@ -79,7 +81,7 @@ def test_a_refused_undo_says_why_and_changes_nothing(sqlite_lake, tmp_path, monk
 
 
 def test_only_an_administrator_on_a_lake_gets_the_button(sqlite_lake, tmp_path, monkeypatch):
-    load_files([_registry(tmp_path), _staff(tmp_path, "staff.csv", {"A1": 3, "B1": 4})], sqlite_lake)
+    load_files([registry_file(tmp_path), staff_file(tmp_path, "staff.csv", {"A1": 3, "B1": 4})], sqlite_lake)
     for user in (User(login="m", role="methodist"), User(login="d", role="director", inst_id="A1")):
         assert UNDO not in [e.label for e in quality_page(sqlite_lake, user, monkeypatch).expander]
     os.environ.pop("IMC_DB", None)

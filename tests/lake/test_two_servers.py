@@ -17,7 +17,7 @@ import pytest
 
 from etl.loader import load_files
 from tests.browser.test_browser import CHROMIUM, CHROMIUM_ARGS, streamlit_server, wait_for_page
-from tests.lake.test_lake import _loader, _registry, _staff, staff_counts
+from tests.lake.test_lake import loader_process, registry_file, staff_counts, staff_file
 from warehouse import db as wdb
 from warehouse import lake, read
 
@@ -32,12 +32,14 @@ pytestmark = [
 
 
 def test_one_reader_per_process_shared_by_the_read_api_and_the_version_checks(lake_db: str, tmp_path: Path):
-    load_files([_registry(tmp_path), _staff(tmp_path, "staff.csv", {"A1": 3, "A2": 2, "B1": 4})], lake_db)
+    load_files(
+        [registry_file(tmp_path), staff_file(tmp_path, "staff.csv", {"A1": 3, "A2": 2, "B1": 4})], lake_db
+    )
     shared = lake.reader(lake.LakeSpec.parse(lake_db))
     assert read._warehouse(lake_db) is shared
     assert wdb.open_reader(lake_db) is shared
     before = shared.version
-    load_files([_staff(tmp_path, "b1.csv", {"B1": 7})], lake_db)
+    load_files([staff_file(tmp_path, "b1.csv", {"B1": 7})], lake_db)
     # the same attachment sees the new snapshot: nothing is reopened
     assert shared.version is not None and before is not None and shared.version[1] > before[1]
     assert read._warehouse(lake_db) is shared
@@ -64,7 +66,9 @@ def test_two_servers_on_one_lake_both_show_a_load_on_the_next_page_load(lake_db:
 
     from auth.users import UserStore
 
-    load_files([_registry(tmp_path), _staff(tmp_path, "staff.csv", {"A1": 3, "A2": 2, "B1": 4})], lake_db)
+    load_files(
+        [registry_file(tmp_path), staff_file(tmp_path, "staff.csv", {"A1": 3, "A2": 2, "B1": 4})], lake_db
+    )
     # the users file beside the lake (the data path's parent, IMC_DATA_PATH = tmp_path/data)
     UserStore(tmp_path / "users.json").add("admin", "admin", password=PASSWORD)
     with contextlib.ExitStack() as stack:
@@ -84,7 +88,7 @@ def test_two_servers_on_one_lake_both_show_a_load_on_the_next_page_load(lake_db:
             pages.append(page)
 
         # a loader on its own (another process, another DuckDB instance) commits B1's corrected file
-        proc, _, _ = _loader(lake_db, _staff(tmp_path, "b1.csv", {"B1": 7}), tmp_path, "b1", None)
+        proc, _, _ = loader_process(lake_db, staff_file(tmp_path, "b1.csv", {"B1": 7}), tmp_path, "b1", None)
         out, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, out + err
         assert staff_counts(lake_db) == {"A1": 3, "A2": 2, "B1": 7}

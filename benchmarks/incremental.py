@@ -24,7 +24,8 @@ def corrected_file(folder: Path, out: Path) -> tuple[Path, str]:
     """The latest staff file's rows of one institution, with one value changed (a corrected resubmission)."""
     from etl.readers import read_file
 
-    staff = sorted(folder.glob("staff_*.csv"))[-1]
+    # not staff_needs_*.csv, which sorts after the staff files
+    staff = sorted(p for p in folder.glob("staff_*.csv") if not p.name.startswith("staff_needs"))[-1]
     frame = read_file(staff, staff.read_bytes()).frame
     inst = frame["inst_id"].iloc[len(frame) // 2]
     mine = frame[frame["inst_id"] == inst].copy()

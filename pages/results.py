@@ -15,32 +15,49 @@ names = ctx.q(results.subject_names)
 previous = previous_period(ctx.state.periods, sel.period)
 where = scope_label(sel.municipality)
 schools = sel.scope
-aggregates = ctx.q(results.aggregate_values, sel.scope, views.ALL_CODES)
-values = ctx.q(results.institution_values, schools, views.ALL_CODES)
+# the rows are named, not fetched (ctx.ref, ctx.later): a warm run takes the shaped tables and the figures
+# from their caches without unpickling or hashing the region's institution rows
+values = ctx.ref(results.institution_values, schools, views.ALL_CODES)
 inst_now = values if sel.inst_id else None
 inst_before = (
-    ctx.q(results.institution_values, schools, views.ALL_CODES, previous)
+    ctx.ref(results.institution_values, schools, views.ALL_CODES, previous)
     if sel.inst_id and previous
     else None
 )
-current, before, compare, compare_label = views.place_frames(
-    aggregates,
-    sel.period,
-    previous,
-    inst_now=inst_now,
-    inst_before=inst_before,
-    where=where,
-    region=sel.municipality is None,
+place = {
+    part: ctx.later(
+        views.place_frame,
+        ctx.ref(results.aggregate_values, sel.scope, views.ALL_CODES),
+        sel.period,
+        previous,
+        part,
+        inst_now=inst_now,
+        inst_before=inst_before,
+        where=where,
+        region=sel.municipality is None,
+    )
+    for part in ("current", "before", "compare")
+}
+current, before, compare = place["current"], place["before"], place["compare"]
+compare_label = views.compare_label(sel.inst_id is not None, where)
+inst_values = ctx.q(results.institution_values, schools, views.ALL_CODES) if sel.inst_id else None
+subject = (
+    str(inst_values["short_name"].iloc[0]) if inst_values is not None and not inst_values.empty else where
 )
-subject = str(values["short_name"].iloc[0]) if sel.inst_id and not values.empty else where
 st.caption(messages.RESULTS_SMALL_GROUPS)
 
 gia11, gia9, vpr, olympiad, attention = st.tabs(["ГИА-11", "ГИА-9", "ВПР", "ВсОШ", "Требуют внимания"])
 
 with gia11:
     widgets.table(
-        views.subject_summary(
-            current, before, compare, views.GIA11_CODES, names, compare_label=compare_label
+        ctx.view(
+            views.subject_summary,
+            current,
+            before,
+            compare,
+            views.GIA11_CODES,
+            names,
+            compare_label=compare_label,
         ),
         key="res_gia11",
         title=title("ГИА-11 по предметам", sel.period, subject),
@@ -51,8 +68,10 @@ with gia11:
     options = views.score_subjects(dist, names)
     if options:
         chosen = st.selectbox("Предмет ЕГЭ", list(options), format_func=options.get, key="res_subject")
-        fig = views.score_figure(
-            dist, chosen, title(f"Распределение баллов ЕГЭ: {options[chosen]}", sel.period, subject)
+        fig = widgets.results_figures.score_figure(
+            ctx.ref(results.score_distribution, schools),
+            chosen,
+            title(f"Распределение баллов ЕГЭ: {options[chosen]}", sel.period, subject),
         )
         if fig is None:
             st.caption(
@@ -61,7 +80,7 @@ with gia11:
         else:
             widgets.chart(fig, key="res_scores")
     widgets.table(
-        views.institutions_by_subject(values, "EGE_MEAN_SCORE", names),
+        ctx.view(views.institutions_by_subject, values, "EGE_MEAN_SCORE", names),
         key="res_gia11_schools",
         title=title("Средний тестовый балл ЕГЭ по организациям и предметам", sel.period, subject),
         file_stem="ege_srednii_ball",
@@ -70,14 +89,22 @@ with gia11:
 
 with gia9:
     widgets.table(
-        views.subject_summary(current, before, compare, views.GIA9_CODES, names, compare_label=compare_label),
+        ctx.view(
+            views.subject_summary,
+            current,
+            before,
+            compare,
+            views.GIA9_CODES,
+            names,
+            compare_label=compare_label,
+        ),
         key="res_gia9",
         title=title("ГИА-9 по предметам", sel.period, subject),
         file_stem="gia9_predmety",
         period=sel.period,
     )
     widgets.table(
-        views.institutions_table(values, views.GIA9_CODES),
+        ctx.view(views.institutions_table, values, views.GIA9_CODES),
         key="res_gia9_schools",
         title=title("ГИА-9 по организациям (все предметы)", sel.period, subject),
         file_stem="gia9_organizacii",
@@ -86,26 +113,34 @@ with gia9:
 
 with vpr:
     widgets.table(
-        views.subject_summary(
-            current, before, compare, views.VPR_CODES, names, compare_label=compare_label, by_grade=True
+        ctx.view(
+            views.subject_summary,
+            current,
+            before,
+            compare,
+            views.VPR_CODES,
+            names,
+            compare_label=compare_label,
+            by_grade=True,
         ),
         key="res_vpr",
         title=title("ВПР по предметам и классам", sel.period, subject),
         file_stem="vpr_predmety",
         period=sel.period,
     )
-    bars, hidden = views.journal_bars(values)
+    bars, hidden = ctx.view(views.journal_bars, values)
     if not bars.empty:
         widgets.chart(
-            views.journal_figure(
-                bars, title("Соответствие отметок ВПР отметкам по журналу", sel.period, subject)
+            widgets.results_figures.journal_figure(
+                ctx.later(views.journal_rows, values),
+                title("Соответствие отметок ВПР отметкам по журналу", sel.period, subject),
             ),
             key="res_vpr_journal",
         )
     if hidden:
         st.caption(safe.md(messages.RESULTS_HIDDEN_SCHOOLS.format(schools=", ".join(hidden))))
     widgets.table(
-        views.institutions_table(values, views.VPR_CODES),
+        ctx.view(views.institutions_table, values, views.VPR_CODES),
         key="res_vpr_schools",
         title=title("ВПР по организациям (все предметы и классы)", sel.period, subject),
         file_stem="vpr_organizacii",
@@ -117,14 +152,18 @@ with olympiad:
     totals = views.funnel_totals(funnel)
     if not totals.empty:
         widgets.chart(
-            views.funnel_figure(
+            widgets.results_figures.funnel_figure(
                 totals, title("Всероссийская олимпиада школьников: участия по этапам", sel.period, subject)
             ),
             key="res_funnel",
         )
-    effectiveness = current[current["indicator_code"] == "OLY_MUNICIPAL_EFFECTIVENESS"]
     widgets.table(
-        views.olympiad_table(funnel, effectiveness, names),
+        ctx.view(
+            views.olympiad_table,
+            ctx.ref(results.olympiad_funnel, schools),
+            ctx.later(views.effectiveness, current),
+            names,
+        ),
         key="res_olympiad",
         title=title("ВсОШ по предметам", sel.period, subject),
         file_stem="vsosh_predmety",
@@ -132,7 +171,7 @@ with olympiad:
     )
 
 with attention:
-    items = views.flag_items(ctx.q(results.result_flags, schools), names)
+    items = ctx.view(views.flag_items, ctx.ref(results.result_flags, schools), names)
     if not items:
         st.caption(messages.RESULTS_NO_FLAGS)
     for item in items:

@@ -28,6 +28,8 @@ plotly's static export (kaleido) needs a Chromium process per image here — sec
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
@@ -81,12 +83,12 @@ def format_cell(
 ) -> str:
     """One table cell as the dashboards print it: «36,4», «1 234», «20.09.2024», «—» when missing.
     `decimals` (a column's, fmt.column_decimals) overrides the value's own for a number with a unit."""
+    if isinstance(value, str) and not is_date:
+        return value  # a text is never missing (the check below costs more than all the rest for a text)
     if fmt.is_missing(value):
         return fmt.MISSING
     if is_date:
         return fmt.date(value)
-    if isinstance(value, str):
-        return value
     if isinstance(value, bool):
         return "да" if value else "нет"
     if unit is not None and isinstance(value, int | float):
@@ -115,7 +117,27 @@ def format_frame(
         values = frame[col].tolist()
         numbers = [v for v in values if isinstance(v, Real) and not isinstance(v, bool)]
         decimals = fmt.column_decimals(numbers, unit) if unit is not None and numbers else None
-        out[col] = [format_cell(v, unit, is_date, decimals) for v in values]
+        out[col] = _format_column(values, unit, is_date, decimals)
+    return out
+
+
+def _format_column(values: list[Any], unit: str | None, is_date: bool, decimals: int | None) -> list[str]:
+    """format_cell of every value, each distinct value formatted once (a region's list of 30,000 people
+    repeats its institutions, dates and counts)."""
+    memo: dict[tuple[type, Any], str] = {}
+    out = []
+    for v in values:
+        try:
+            key: tuple[type, Any] | None = (type(v), v)
+            text = memo.get(key)  # type: ignore[arg-type]
+        except TypeError:  # an unhashable value, or pd.NA compared with a colliding key
+            key, text = None, None
+        if text is None:
+            text = format_cell(v, unit, is_date, decimals)
+            if key is not None:
+                with contextlib.suppress(TypeError):
+                    memo[key] = text
+        out.append(text)
     return out
 
 
@@ -125,33 +147,53 @@ def column_needs(
     """(floors, wants) in cm per column. A floor is what a column cannot go below without breaking a word:
     its longest word (the bold header's or a cell's — a cell wraps only between words) plus the cell
     margins; a want is its typical cell (the longest one when short, else the 90th percentile of lengths)."""
+    return _needs(_text_lengths(columns, shown), font_pt)
+
+
+def _text_lengths(columns: Sequence[str], shown: pd.DataFrame) -> list[tuple[int, int, int]]:
+    """Per column, what its width depends on whatever the font: (the header's longest word, a cell's
+    longest word, the typical cell's length) — measured once for the several fonts a table tries."""
+    lengths = []
+    for col in columns:
+        values = [str(v) for v in shown[col].tolist()] if col in shown.columns else []
+        # words break only at ordinary spaces: «100,0 %» (a no-break space) is one word
+        header_word = max((len(w) for w in str(col).split(" ")), default=1)
+        cell_word = max(
+            (len(v) if " " not in v else max(len(w) for w in v.split(" ")) for v in values), default=1
+        )
+        cells = sorted(len(v) for v in values)
+        typical = (cells[-1] if cells[-1] <= 14 else cells[int(len(cells) * 0.9)]) if cells else 1
+        lengths.append((header_word, cell_word, typical))
+    return lengths
+
+
+def _needs(lengths: Sequence[tuple[int, int, int]], font_pt: float) -> tuple[list[float], list[float]]:
     em_cm = font_pt / 72 * 2.54
     body_char = 0.54 * em_cm  # an average Cyrillic letter of Times New Roman
     bold_char = 0.68 * em_cm  # bold capitals and «ы», «ж», «ш» are wide
     padding_cm = 0.5  # both cell margins with a little slack (LibreOffice: 0.19 cm each side)
     floors: list[float] = []
     wants: list[float] = []
-    for col in columns:
-        values = [str(v) for v in shown[col].tolist()] if col in shown.columns else []
-        # words break only at ordinary spaces: «100,0 %» (a no-break space) is one word
-        header_word = max((len(w) for w in str(col).split(" ")), default=1)
-        cell_word = max((len(w) for v in values for w in v.split(" ")), default=1)
+    for header_word, cell_word, typical in lengths:
         floor = max(header_word * bold_char, min(cell_word, 40) * body_char, 3 * body_char) + padding_cm
-        cells = sorted(len(v) for v in values)
-        typical = (cells[-1] if cells[-1] <= 14 else cells[int(len(cells) * 0.9)]) if cells else 1
         floors.append(floor)
         wants.append(max(floor, min(typical, 60) * body_char + padding_cm))
     return floors, wants
 
 
 def auto_widths(
-    columns: Sequence[str], shown: pd.DataFrame, total_cm: float, font_pt: float = TABLE_PT
+    columns: Sequence[str],
+    shown: pd.DataFrame,
+    total_cm: float,
+    font_pt: float = TABLE_PT,
+    lengths: Sequence[tuple[int, int, int]] | None = None,
 ) -> list[float]:
     """Column widths (cm) summing to `total_cm`, so that no word is broken inside a cell («Изменени е»):
     wants that fit are stretched to the width; otherwise every column gets its floor and the room left is
     shared in proportion to what each still wants. Only when even the floors do not fit are they scaled
-    down (DocxReport.table then picks a smaller font first)."""
-    floors, wants = column_needs(columns, shown, font_pt)
+    down (DocxReport.table then picks a smaller font first). `lengths`: `_text_lengths` of the table, when
+    already measured."""
+    floors, wants = _needs(lengths or _text_lengths(columns, shown), font_pt)
     if sum(wants) <= total_cm:
         return [total_cm * w / sum(wants) for w in wants]
     if sum(floors) <= total_cm:
@@ -161,13 +203,20 @@ def auto_widths(
     return [total_cm * f / sum(floors) for f in floors]
 
 
-def fitting_font(columns: Sequence[str], shown: pd.DataFrame, total_cm: float, font_pt: float) -> float:
+def fitting_font(
+    columns: Sequence[str],
+    shown: pd.DataFrame,
+    total_cm: float,
+    font_pt: float,
+    lengths: Sequence[tuple[int, int, int]] | None = None,
+) -> float:
     """`font_pt`, or the largest of one or two points less (not below 9 pt) at which every column's longest
     word fits the width."""
+    lengths = lengths or _text_lengths(columns, shown)
     for size in (font_pt, font_pt - 1, font_pt - 2):
         if size < 9:
             break
-        if sum(column_needs(columns, shown, size)[0]) <= total_cm:
+        if sum(_needs(lengths, size)[0]) <= total_cm:
             return size
     return max(9.0, font_pt - 2)
 
@@ -235,21 +284,34 @@ def _row_xml(
     size: float,
 ) -> str:
     """One table row as WordprocessingML (the same markup python-docx writes cell by cell)."""
+    prefixes = _cell_prefixes(tuple(numeric), tuple(widths), style_id, bold, size)
+    cells = "".join(
+        f"{prefix}{xml_escape(str(text))}</w:t></w:r></w:p></w:tc>"
+        for text, prefix in zip(values, prefixes, strict=False)
+    )
+    # a row is kept whole on one page (cantSplit)
+    return f'<w:tr><w:trPr><w:cantSplit w:val="true"/></w:trPr>{cells}</w:tr>'
+
+
+@functools.lru_cache(maxsize=256)
+def _cell_prefixes(
+    numeric: tuple[bool, ...], widths: tuple[int | None, ...], style_id: str, bold: bool, size: float
+) -> tuple[str, ...]:
+    """The markup of each column's cell up to its text (the same for every row of a table)."""
     half_points = int(round(size * 2))
     run_props = ("<w:b/>" if bold else "") + (
         f'<w:sz w:val="{half_points}"/><w:szCs w:val="{half_points}"/>' if size != TABLE_PT else ""
     )
-    cells = []
-    for text, is_num, width in zip(values, numeric, widths, strict=False):
+    rpr = f"<w:rPr>{run_props}</w:rPr>" if run_props else ""
+    prefixes = []
+    for is_num, width in zip(numeric, widths, strict=False):
         tc_pr = f'<w:tcPr><w:tcW w:w="{width}" w:type="dxa"/></w:tcPr>' if width else ""
         jc = "right" if is_num else "left"
-        rpr = f"<w:rPr>{run_props}</w:rPr>" if run_props else ""
-        cells.append(
+        prefixes.append(
             f'<w:tc>{tc_pr}<w:p><w:pPr><w:pStyle w:val="{style_id}"/><w:jc w:val="{jc}"/></w:pPr>'
-            f'<w:r>{rpr}<w:t xml:space="preserve">{xml_escape(str(text))}</w:t></w:r></w:p></w:tc>'
+            f'<w:r>{rpr}<w:t xml:space="preserve">'
         )
-    # a row is kept whole on one page (cantSplit)
-    return f'<w:tr><w:trPr><w:cantSplit w:val="true"/></w:trPr>{"".join(cells)}</w:tr>'
+    return tuple(prefixes)
 
 
 def _keep_with_next(paragraph: Paragraph) -> None:
@@ -463,8 +525,9 @@ class DocxReport:
             for c in frame.columns
         ]
         shown = format_frame(frame, units, date_cols)
+        lengths = _text_lengths(columns, shown) if not widths_cm else None
         if not widths_cm:
-            font_pt = fitting_font(columns, shown, self.text_width_cm, font_pt)
+            font_pt = fitting_font(columns, shown, self.text_width_cm, font_pt, lengths)
         table = self.doc.add_table(rows=1, cols=len(columns))
         table.style = "Table Grid"
         table.alignment = WD_TABLE_ALIGNMENT.CENTER
@@ -474,7 +537,11 @@ class DocxReport:
         for cell, name in zip(header.cells, columns, strict=True):
             self._cell_text(cell, name, bold=True, align="center", size=font_pt)
         # column widths: as given, else shared out by how much text each column holds
-        given = list(widths_cm) if widths_cm else auto_widths(columns, shown, self.text_width_cm, font_pt)
+        given = (
+            list(widths_cm)
+            if widths_cm
+            else auto_widths(columns, shown, self.text_width_cm, font_pt, lengths)
+        )
         widths = [int(Cm(w).twips) for w in given]
         for cell, width in zip(header.cells, given, strict=False):
             cell.width = Cm(width)

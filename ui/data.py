@@ -144,7 +144,7 @@ def cached_call(
 
 
 # the modules whose pure functions a page may call through the view cache (shaping of tables, no streamlit)
-VIEW_MODULES = ("ui.views.tables", "ui.views.quality", "ui.views.compare")
+VIEW_MODULES = ("ui.views.tables", "ui.views.quality", "ui.views.compare", "ui.views.results")
 
 
 def _view(module: str, name: str) -> Callable[..., Any]:

@@ -15,6 +15,7 @@ from ru import fmt
 from ui import data, dq_widgets, messages, plotly_ru
 from ui.data import Context
 from ui.views import charts, export, safe
+from ui.views import results as results_views
 from ui.views.quality import Badge
 from ui.views.tables import Kpi, Table
 
@@ -86,14 +87,22 @@ def missing_note(labels: Sequence[str], what: str = "нет данных") -> No
     st.caption(safe.md(f"{what.capitalize()}: {shown}{tail} — на графике не показаны."))
 
 
+# the modules whose figure builders `figures` / `results_figures` call (pure functions of ui/views)
+_FIGURE_MODULES = {"ui.views.charts": charts, "ui.views.results": results_views}
+
+
 @st.cache_resource(show_spinner=False, max_entries=2048)
-def _figure(name: str, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...]) -> go.Figure:
+def _figure(
+    name: str, args: tuple[Any, ...], kwargs: tuple[tuple[str, Any], ...], module: str = "ui.views.charts"
+) -> go.Figure | None:
     # A validated Figure, shared by every session that asks for the same chart. Not st.cache_data: a
     # Figure read back from its pickle, or a dict handed to st.plotly_chart, is validated by plotly again
     # on every run (~50 ms a chart, most of a page's run). The figure is never changed after this point:
     # chart() only hands it to st.plotly_chart, which copies it (to_dict) before serialising.
-    builder = getattr(charts, name)
+    builder = getattr(_FIGURE_MODULES[module], name)
     built = builder(*(data.resolve(a) for a in args), **{k: data.resolve(v) for k, v in kwargs})
+    if built is None:  # a builder may have nothing to draw (views.score_figure of a masked subject)
+        return None
     fig = go.Figure(safe.figure(built.to_dict()))
     fig._imc_safe = True  # chart() shows it without another pass of safe.figure  # type: ignore[attr-defined]
     return fig
@@ -104,17 +113,22 @@ class _Figures:
     literal, ui.views.safe) is built and validated once per arguments and shared by every session. The
     arguments may be Refs (`ctx.ref`, `ctx.later`): the key is then how the data is computed, not its rows."""
 
+    def __init__(self, module: str = "ui.views.charts") -> None:
+        self._module = module
+
     def __getattr__(self, name: str) -> Callable[..., go.Figure]:
-        if name.startswith("_") or not callable(getattr(charts, name, None)):
+        if name.startswith("_") or not callable(getattr(_FIGURE_MODULES[self._module], name, None)):
             raise AttributeError(name)
 
         def build(*args: Any, **kwargs: Any) -> go.Figure:
-            return _figure(name, args, tuple(sorted(kwargs.items())))
+            return _figure(name, args, tuple(sorted(kwargs.items())), self._module)  # type: ignore[return-value]
 
         return build
 
 
 figures = _Figures()
+# the results page's figures (ui/views/results.py), cached the same way; score_figure may give None
+results_figures = _Figures("ui.views.results")
 
 
 def chart(fig: go.Figure | dict[str, Any], key: str, missing: Sequence[str] = ()) -> None:

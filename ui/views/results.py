@@ -9,6 +9,7 @@ aggregates, which are never masked, hold numbers with their units.
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 from typing import Any
 
@@ -89,6 +90,11 @@ def cell(value: Any, masked: bool, unit: str) -> str:
         return SMALL_GROUP_LABEL
     if fmt.is_missing(value):
         return fmt.MISSING
+    return _number(float(value), unit)
+
+
+@functools.lru_cache(maxsize=100_000)  # a region's tables print ~10,000 cells a run, most values repeat
+def _number(value: float, unit: str) -> str:
     return fmt.number(value, fmt.decimals_for(value, unit))
 
 
@@ -96,14 +102,20 @@ def _lookup(frame: pd.DataFrame, keys: Sequence[str]) -> dict[tuple[Any, ...], t
     """{(keys…): (value, masked)} of a long frame of values."""
     if frame.empty:
         return {}
-    masked = frame["masked"] if "masked" in frame.columns else pd.Series(False, index=frame.index)
-    # a list, not a Series: a NULL grade must stay None (an Int32 Series would turn it back into NA)
-    grades = [None if fmt.is_missing(g) else int(g) for g in frame["grade"]] if "grade" in keys else None
-    out: dict[tuple[Any, ...], tuple[Any, bool]] = {}
-    for i, row in enumerate(frame.itertuples(index=False)):
-        key = tuple(grades[i] if (k == "grade" and grades is not None) else getattr(row, k) for k in keys)
-        out[key] = (row.value, bool(masked.iloc[i]))
-    return out
+    # whole columns as Python lists: indexing a frame row by row costs seconds at region scale
+    masked = (
+        [bool(m) for m in frame["masked"].tolist()] if "masked" in frame.columns else [False] * len(frame)
+    )
+    columns = []
+    for k in keys:
+        if k == "grade":
+            # a NULL grade must stay None (an Int32 Series would turn it back into NA)
+            columns.append([None if fmt.is_missing(g) else int(g) for g in frame["grade"].tolist()])
+        else:
+            columns.append(frame[k].tolist())
+    return dict(
+        zip(zip(*columns, strict=True), zip(frame["value"].tolist(), masked, strict=True), strict=True)
+    )
 
 
 # ----------------------------------------------------------------------------------------- by subject
@@ -371,3 +383,37 @@ def place_frames(
     before = scope[scope["period"] == previous] if previous else empty
     compare = None if region else of_region[of_region["period"] == period]
     return scope[scope["period"] == period], before, compare, "регион"
+
+
+def place_frame(
+    aggregates: pd.DataFrame,
+    period: str,
+    previous: str | None,
+    part: str,
+    *,
+    inst_now: pd.DataFrame | None = None,
+    inst_before: pd.DataFrame | None = None,
+    where: str,
+    region: bool,
+) -> pd.DataFrame | None:
+    """One frame of `place_frames` by name (`current`, `before`, `compare`), for a page that hands it on by
+    reference (`ctx.later`) to a cached table."""
+    current, before, compare, _ = place_frames(
+        aggregates, period, previous, inst_now=inst_now, inst_before=inst_before, where=where, region=region
+    )
+    return {"current": current, "before": before, "compare": compare}[part]
+
+
+def compare_label(inst_chosen: bool, where: str) -> str:
+    """The label of the values a place is compared with (as `place_frames` gives it)."""
+    return where if inst_chosen else "регион"
+
+
+def effectiveness(current: pd.DataFrame) -> pd.DataFrame:
+    """The municipal stage's effectiveness rows of the place's values (for `olympiad_table`)."""
+    return current[current["indicator_code"] == "OLY_MUNICIPAL_EFFECTIVENESS"]
+
+
+def journal_rows(values: pd.DataFrame) -> pd.DataFrame:
+    """The rows of the stacked bar of `journal_bars` (without the hidden schools)."""
+    return journal_bars(values)[0]

@@ -46,24 +46,25 @@ subject = (
 )
 st.caption(messages.RESULTS_SMALL_GROUPS)
 
+
+def result_table(tbl: views.Table, key: str, heading: str, file_stem: str, whose: str = subject) -> None:
+    """One of the page's tables for the period, titled for `whose` (the school or the scope), downloadable."""
+    widgets.table(
+        tbl, key=key, title=title(heading, sel.period, whose), file_stem=file_stem, period=sel.period
+    )
+
+
+def summary(codes: list[str], **options: bool) -> views.Table:
+    """The subjects' summary of `codes` against the year before and the compared level."""
+    return ctx.view(
+        views.subject_summary, current, before, compare, codes, names, compare_label=compare_label, **options
+    )
+
+
 gia11, gia9, vpr, olympiad, attention = st.tabs(["ГИА-11", "ГИА-9", "ВПР", "ВсОШ", "Требуют внимания"])
 
 with gia11:
-    widgets.table(
-        ctx.view(
-            views.subject_summary,
-            current,
-            before,
-            compare,
-            views.GIA11_CODES,
-            names,
-            compare_label=compare_label,
-        ),
-        key="res_gia11",
-        title=title("ГИА-11 по предметам", sel.period, subject),
-        file_stem="gia11_predmety",
-        period=sel.period,
-    )
+    result_table(summary(views.GIA11_CODES), "res_gia11", "ГИА-11 по предметам", "gia11_predmety")
     dist = ctx.q(results.score_distribution, schools)
     options = views.score_subjects(dist, names)
     if options:
@@ -79,54 +80,25 @@ with gia11:
             )
         else:
             widgets.chart(fig, key="res_scores")
-    widgets.table(
+    result_table(
         ctx.view(views.institutions_by_subject, values, "EGE_MEAN_SCORE", names),
-        key="res_gia11_schools",
-        title=title("Средний тестовый балл ЕГЭ по организациям и предметам", sel.period, subject),
-        file_stem="ege_srednii_ball",
-        period=sel.period,
+        "res_gia11_schools",
+        "Средний тестовый балл ЕГЭ по организациям и предметам",
+        "ege_srednii_ball",
     )
 
 with gia9:
-    widgets.table(
-        ctx.view(
-            views.subject_summary,
-            current,
-            before,
-            compare,
-            views.GIA9_CODES,
-            names,
-            compare_label=compare_label,
-        ),
-        key="res_gia9",
-        title=title("ГИА-9 по предметам", sel.period, subject),
-        file_stem="gia9_predmety",
-        period=sel.period,
-    )
-    widgets.table(
+    result_table(summary(views.GIA9_CODES), "res_gia9", "ГИА-9 по предметам", "gia9_predmety")
+    result_table(
         ctx.view(views.institutions_table, values, views.GIA9_CODES),
-        key="res_gia9_schools",
-        title=title("ГИА-9 по организациям (все предметы)", sel.period, subject),
-        file_stem="gia9_organizacii",
-        period=sel.period,
+        "res_gia9_schools",
+        "ГИА-9 по организациям (все предметы)",
+        "gia9_organizacii",
     )
 
 with vpr:
-    widgets.table(
-        ctx.view(
-            views.subject_summary,
-            current,
-            before,
-            compare,
-            views.VPR_CODES,
-            names,
-            compare_label=compare_label,
-            by_grade=True,
-        ),
-        key="res_vpr",
-        title=title("ВПР по предметам и классам", sel.period, subject),
-        file_stem="vpr_predmety",
-        period=sel.period,
+    result_table(
+        summary(views.VPR_CODES, by_grade=True), "res_vpr", "ВПР по предметам и классам", "vpr_predmety"
     )
     bars, hidden = ctx.view(views.journal_bars, values)
     if not bars.empty:
@@ -139,12 +111,11 @@ with vpr:
         )
     if hidden:
         st.caption(safe.md(messages.RESULTS_HIDDEN_SCHOOLS.format(schools=", ".join(hidden))))
-    widgets.table(
+    result_table(
         ctx.view(views.institutions_table, values, views.VPR_CODES),
-        key="res_vpr_schools",
-        title=title("ВПР по организациям (все предметы и классы)", sel.period, subject),
-        file_stem="vpr_organizacii",
-        period=sel.period,
+        "res_vpr_schools",
+        "ВПР по организациям (все предметы и классы)",
+        "vpr_organizacii",
     )
 
 with olympiad:
@@ -157,17 +128,16 @@ with olympiad:
             ),
             key="res_funnel",
         )
-    widgets.table(
+    result_table(
         ctx.view(
             views.olympiad_table,
             ctx.ref(results.olympiad_funnel, schools),
             ctx.later(views.effectiveness, current),
             names,
         ),
-        key="res_olympiad",
-        title=title("ВсОШ по предметам", sel.period, subject),
-        file_stem="vsosh_predmety",
-        period=sel.period,
+        "res_olympiad",
+        "ВсОШ по предметам",
+        "vsosh_predmety",
     )
 
 with attention:
@@ -182,11 +152,5 @@ with attention:
             icon=":material/school:",
             query_params={**sel.params(), "inst": item["inst_id"]},
         )
-    widgets.table(
-        views.flags_table(items),
-        key="res_flags",
-        title=title("Требуют внимания", sel.period, where),
-        file_stem="rezultaty_vnimanie",
-        period=sel.period,
-    )
+    result_table(views.flags_table(items), "res_flags", "Требуют внимания", "rezultaty_vnimanie", where)
 widgets.catalog_link()

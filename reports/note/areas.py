@@ -3,6 +3,8 @@ innovation sites and the area's conclusions (its tables and charts are area_tabl
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from etl import contract
 from reports import russian as ru
 from reports.note.area_tables import AreaTables
@@ -18,7 +20,7 @@ from reports.note.facts import (
     subject_phrase,
     type_datv,
 )
-from reports.note.model import Paragraph, Segment
+from reports.note.model import Paragraph, Point, Segment
 from reports.note.words import (
     AREA_TOPIC_NOMN,
     INST_TYPES,
@@ -290,21 +292,31 @@ class AreaSections(AreaTables):
         self.blocks.append(para(lead + "; ".join(parts) + "."))
 
     # -- conclusions and recommendations
+    def changes(
+        self, points: Iterable[tuple[cat.Indicator, Point, Point]]
+    ) -> tuple[list[list[Segment]], list[list[Segment]]]:
+        """The indicators that changed significantly against the compared year, as «name (±delta)» items:
+        (the better ones, the worse ones); those without both values or without a direction are left out."""
+        up: list[list[Segment]] = []
+        down: list[list[Segment]] = []
+        for ind, cur, prev in points:
+            v, pv = self.facts.value(cur), self.facts.value(prev)
+            if v is None or pv is None:
+                continue
+            better = is_better(v - pv, ind.direction)
+            if better is None or not significant(v, pv, ind):
+                continue
+            (up if better else down).append(
+                [ru.lower_first(ind.name_ru), " (", *self.delta_segs(cur, prev, ind), ")"]
+            )
+        return up, down
+
     def area_conclusions(self, area: str, inds: list[cat.Indicator]) -> None:
         s = self.subject
         if self.compare:
-            up: list[list[Segment]] = []
-            down: list[list[Segment]] = []
-            for ind in inds:
-                cur, prev = s.point(ind.code, self.period), s.point(ind.code, self.compare)
-                v, pv = self.facts.value(cur), self.facts.value(prev)
-                if v is None or pv is None:
-                    continue
-                better = is_better(v - pv, ind.direction)
-                if better is None or not significant(v, pv, ind):
-                    continue
-                item = [ru.lower_first(ind.name_ru), " (", *self.delta_segs(cur, prev, ind), ")"]
-                (up if better else down).append(item)
+            up, down = self.changes(
+                (ind, s.point(ind.code, self.period), s.point(ind.code, self.compare)) for ind in inds
+            )
             topic = AREA_TOPIC_NOMN[area]
             if up:
                 self.conclusions.append(

@@ -20,12 +20,10 @@ from reports.note.facts import (
     as_float,
     end_sentence,
     indicators_of,
-    is_better,
     join_items,
     join_sentences,
     names_list,
     para,
-    significant,
     subject_phrase,
     type_datv,
 )
@@ -463,20 +461,10 @@ class ResultsSections(AreaSections):
     def results_conclusions(self) -> None:
         if not self.compare:
             return
-        up: list[list[Segment]] = []
-        down: list[list[Segment]] = []
-        for code in CONCLUDED:
-            ind = self.res_inds[code]
-            cur, prev = self.rpoint(code, self.period), self.rpoint(code, self.compare)
-            v, pv = self.facts.value(cur), self.facts.value(prev)
-            if v is None or pv is None:
-                continue
-            better = is_better(v - pv, ind.direction)
-            if better is None or not significant(v, pv, ind):
-                continue
-            (up if better else down).append(
-                [ru.lower_first(ind.name_ru), " (", *self.delta_segs(cur, prev, ind), ")"]
-            )
+        up, down = self.changes(
+            (self.res_inds[code], self.rpoint(code, self.period), self.rpoint(code, self.compare))
+            for code in CONCLUDED
+        )
         for items, word in ((up, "положительная"), (down, "отрицательная")):
             if items:
                 self.conclusions.append(

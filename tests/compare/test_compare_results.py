@@ -33,12 +33,11 @@ import pandas as pd
 import pytest
 
 from auth.identity import User
+from tests.warehouse.conftest import warehouse_file
 from tests.warehouse.helpers import ict, insert_rows, institution
 from tests.warehouse.test_results import exam
 from ui.views import compare as cc
 from warehouse import compare, queries
-from warehouse.build import build_marts
-from warehouse.db import apply_schema
 from warehouse.small_groups import SMALL_GROUP_LABEL
 
 P = "2024/2025"
@@ -69,14 +68,7 @@ def fill(con: duckdb.DuckDBPyConnection) -> None:
 
 @pytest.fixture(scope="module")
 def db(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
-    path = tmp_path_factory.mktemp("compare_results") / "w.duckdb"
-    con = duckdb.connect(str(path))
-    apply_schema(con)
-    fill(con)
-    build_marts(con)
-    con.execute("CHECKPOINT")
-    con.close()
-    yield path
+    yield from warehouse_file(tmp_path_factory, "compare_results", fill)
     queries.close_all()
 
 

@@ -229,6 +229,21 @@ def wait_until_idle(page) -> None:
     page.wait_for_timeout(1000)
 
 
+def script_cookies(page) -> str:  # type: ignore[no-untyped-def]
+    """`document.cookie` as the page's scripts see it, read after any navigation under way has ended (a
+    script evaluated while the page navigates loses its context: wait for the new page, then read)."""
+    from playwright.sync_api import Error as PlaywrightError
+
+    for _ in range(20):
+        page.wait_for_load_state("load")
+        try:
+            return str(page.evaluate("document.cookie"))
+        except PlaywrightError as exc:
+            if "Execution context was destroyed" not in str(exc):
+                raise
+    raise AssertionError("the page kept navigating")
+
+
 def test_a_fresh_server_shows_the_sign_in_form_for_a_page_opened_by_its_url(
     tmp_path: Path, demo_db: Path
 ) -> None:
@@ -308,10 +323,12 @@ def test_a_session_survives_a_reload_and_a_new_tab_and_sign_out_ends_it_everywhe
                 page.wait_for_timeout(250)
             [cookie] = [c for c in context.cookies() if c["name"] == "imc_session"]
             assert cookie["httpOnly"] and cookie["sameSite"] == "Lax" and cookie["path"] == "/"
-            assert "imc_session" not in page.evaluate("document.cookie"), "not readable by scripts"
             page.get_by_text("Вы вошли как").wait_for(timeout=60_000)
             wait_until_idle(page)
             assert page.url.startswith(f"{base}/staff?inst=BGR-S01"), page.url
+            # only once the page is back from /auth/session: a script run during that navigation has its
+            # context destroyed (playwright raises), whatever the cookie
+            assert "imc_session" not in script_cookies(page), "not readable by scripts"
 
             page.reload(wait_until="domcontentloaded")
             page.get_by_text("Вы вошли как").wait_for(timeout=60_000)

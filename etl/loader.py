@@ -324,6 +324,8 @@ def _load(
                 _validate_group(name, group)
         faults.reached("validated")
         periods: set[str] = set()
+        inst_ids: set[str] = set()
+        datasets: set[str] = set()
         registry_changed = False
         units = _Units()
         for n, ready in enumerate(prepared):
@@ -331,19 +333,22 @@ def _load(
                 0.7 + 0.2 * n / max(len(prepared), 1),
                 f"{ready.item.name}: {messages.PROGRESS_STEPS['write']}",
             )
-            written = _write_file(con, ready, allowed_inst_ids, db_path, units, journal)
+            written, institutions = _write_file(con, ready, allowed_inst_ids, db_path, units, journal)
             if ready.raw.dataset == "institutions":
                 registry_changed = registry_changed or bool(written)
             else:
                 periods |= written
+                inst_ids |= institutions
+                if written:
+                    datasets.add(ready.raw.dataset)
         faults.reached("written")
         report(0.9, messages.PROGRESS_STEPS["marts"])
         from warehouse.build import build_marts
 
-        # the marts of the periods this load wrote; everything when the registry (an institution's type or
-        # municipality feeds every period) or the whole warehouse is new
+        # the marts of the institutions and periods this load wrote; everything when the registry (an
+        # institution's type or municipality feeds every period) or the whole warehouse is new
         if prepared or fresh or info:  # nothing written (every file refused or a repeat): no marts to build
-            build_marts(con, None if fresh or registry_changed or info else periods)
+            build_marts(con, None if fresh or registry_changed or info else periods, inst_ids, datasets)
         _count_warnings(con, results)
         faults.reached("marts")
         report(0.97, messages.PROGRESS_STEPS["publish"])
@@ -559,9 +564,9 @@ def _write_file(
     db_path: Path,
     units: _Units,
     journal: _ArchiveJournal,
-) -> set[str]:
-    """Quarantine the failing rows, write the rest, log and archive; return the periods written
-    (for the registry, its institution ids)."""
+) -> tuple[set[str], set[str]]:
+    """Quarantine the failing rows, write the rest, log and archive; return the periods written (for the
+    registry, its institution ids) and the institutions written."""
     raw, typed, result = ready.raw, ready.typed, ready.result
     failures = list(ready.failures)
     known = {r[0] for r in con.execute("SELECT inst_id FROM core.institutions").fetchall()}
@@ -577,6 +582,7 @@ def _write_file(
     good = typed[~bad] if bad.any() else typed
     key = "period" if "period" in good else "inst_id"
     written = {str(v) for v in good[key].dropna().unique()}
+    institutions = {str(v) for v in good["inst_id"].dropna().unique()}
 
     result.rows_read = len(typed)
     result.rows_quarantined = int(bad.sum())
@@ -609,7 +615,7 @@ def _write_file(
     archived = _archive(db_path, ready.item.name, ready.data, result.sha256, journal)
     _log(con, result, archive_path=str(archived))
     ready.release()
-    return written
+    return written, institutions
 
 
 def _read_or_reject(item: InputFile, settings: dict[str, str]) -> bytes:

@@ -4,11 +4,24 @@
 publishes the result atomically); it opens no file itself. The models are plain SELECTs in
 warehouse/models/<schema>/<name>.sql, run in the fixed order of `MODELS`; the file's folder and name are the
 object's schema and name, and the entry says how it is materialised. Re-running it gives the same state.
+
+Three depths of rebuild, the same SQL in each:
+- everything (a new warehouse, a changed registry or settings, a new version of the models);
+- the periods a load wrote (every institution of those periods);
+- the institutions a load wrote (`Changed`): their own rows, the aggregates that contain them (their
+  municipality × their type and all types, the region × the same) and the warnings the period's outliers or
+  their own rows give. The staging views then read only those institutions' rows (the variables behind
+  `staging.in_scope`). It is used only when the last build was made by the same models, catalogue and
+  settings over the same list of periods (`staging.build_state`): otherwise a load rebuilds its periods.
+  tests/warehouse/test_incremental.py proves it equals a rebuild of everything.
 """
 
 from __future__ import annotations
 
-from collections.abc import Collection
+import contextlib
+import hashlib
+import json
+from collections.abc import Collection, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,8 +34,15 @@ from warehouse.subjects import SUBJECT_NAMES_RU
 
 MODELS_DIR = Path(__file__).resolve().parent / "models"
 
-# the schema for views that only the models read (the dashboards read mart.* and core.*)
+# the schema for the views and tables that only the models read (the dashboards read mart.* and core.*)
 STAGING_SCHEMA = "staging"
+
+# the variables behind the macro staging.in_scope (warehouse/models/macros/macros.sql)
+SCOPE_INSTS = "imc_scope_insts"
+SCOPE_PERIODS = "imc_scope_periods"
+
+# what the last build was made from, to tell whether a load may recompute only its institutions
+BUILD_STATE = "staging.build_state"
 
 # the dq.warnings rules this build computes; other rows of dq.warnings (if any) belong to the loader
 WARNING_RULES = ("yoy_change", "outlier_mad", "missing_submission", "mentor_unknown")
@@ -36,6 +56,13 @@ class Model:
     # a table whose rows of a period depend on that period's data only, so a load rebuilds just the periods
     # it wrote; False rebuilds it whole every time (result flags look at the periods before)
     by_period: bool = True
+    # what a load of some institutions' files recomputes of the table (`Changed.predicate`): "institution",
+    # their rows; "municipality", their municipalities' rows; "aggregates", their rows and the aggregates
+    # containing them; None, the whole periods
+    by_institution: str | None = None
+    # the datasets whose rows it reads (None: any): a load of some institutions' files that wrote none of
+    # them leaves it as it is
+    reads: tuple[str, ...] | None = None
 
     @property
     def name(self) -> str:
@@ -48,7 +75,7 @@ class Model:
 
 # The order is the dependency order; keep it explicit rather than inferred.
 MODELS: tuple[Model, ...] = (
-    Model("macros/ru_format.sql", "script"),
+    Model("macros/macros.sql", "script"),
     Model("staging/stg_settings.sql", "view"),
     Model("staging/stg_periods.sql", "view"),
     Model("staging/stg_staff_person.sql", "view"),
@@ -61,8 +88,10 @@ MODELS: tuple[Model, ...] = (
     Model("staging/int_institution_inputs.sql", "view"),
     Model("staging/int_result_inputs.sql", "view"),
     # mart.indicator_catalog and mart.subject_names are written from Python data before the models below run
-    Model("mart/indicator_values.sql", "table"),
-    Model("mart/result_flags.sql", "table", by_period=False),
+    Model("staging/indicator_inputs.sql", "table", by_institution="institution"),
+    Model("staging/municipality_inputs.sql", "table", by_institution="municipality"),
+    Model("mart/indicator_values.sql", "table", by_institution="aggregates"),
+    Model("mart/result_flags.sql", "table", by_period=False, reads=("exam_results", "vpr_results")),
     Model("mart/staff_person.sql", "view"),
     Model("dq/warnings.sql", "warnings"),
 )
@@ -180,13 +209,130 @@ def _table_exists(con: duckdb.DuckDBPyConnection, name: str) -> bool:
     return bool(row and row[0])
 
 
-def run_model(con: duckdb.DuckDBPyConnection, model: Model, periods: Collection[str] | None = None) -> None:
-    """Materialise one model; a table model with `periods` replaces only those periods' rows."""
+def _placeholders(values: Collection[object]) -> str:
+    return "(" + ", ".join("?" for _ in values) + ")"
+
+
+@dataclass(frozen=True)
+class Changed:
+    """The institutions a load wrote, in the periods it wrote, with the groups their aggregates belong to.
+
+    Every institution is taken in every period of the load (a superset of the units written is harmless:
+    recomputing an unchanged institution gives its same rows)."""
+
+    periods: tuple[str, ...]
+    inst_ids: tuple[str, ...]
+    municipalities: tuple[str, ...]
+    inst_types: tuple[str, ...]
+
+    @classmethod
+    def of(
+        cls, con: duckdb.DuckDBPyConnection, periods: Collection[str], inst_ids: Collection[str]
+    ) -> Changed:
+        wanted = sorted(inst_ids)
+        groups = con.execute(
+            "SELECT DISTINCT municipality, inst_type FROM core.institutions "
+            f"WHERE inst_id IN {_placeholders(wanted)}",
+            wanted,
+        ).fetchall()
+        return cls(
+            periods=tuple(sorted(periods)),
+            inst_ids=tuple(wanted),
+            municipalities=tuple(sorted({m for m, _ in groups})),
+            inst_types=tuple(sorted({t for _, t in groups})),
+        )
+
+    def predicate(self, rows: str, periods: Collection[str] | None = None) -> tuple[str, list[object]]:
+        """A WHERE condition on a table's rows and its parameters: `rows` as Model.by_institution."""
+        periods = self.periods if periods is None else sorted(periods)
+        condition = f"period IN {_placeholders(periods)} AND "
+        if rows == "institution":
+            return condition + f"inst_id IN {_placeholders(self.inst_ids)}", [*periods, *self.inst_ids]
+        if rows == "municipality":
+            return condition + f"municipality IN {_placeholders(self.municipalities)}", [
+                *periods,
+                *self.municipalities,
+            ]
+        if rows == "aggregates":
+            types = [*self.inst_types, "all"]  # a type's aggregate and the one of all types
+            return (
+                condition + "CASE level "
+                f"WHEN 'institution' THEN inst_id IN {_placeholders(self.inst_ids)} "
+                f"WHEN 'municipality' THEN municipality IN {_placeholders(self.municipalities)} "
+                f"AND inst_type IN {_placeholders(types)} "
+                f"ELSE inst_type IN {_placeholders(types)} END",
+                [*periods, *self.inst_ids, *self.municipalities, *types, *types],
+            )
+        if rows == "warnings":
+            # the outliers of the period may change with any institution's value; every other rule looks
+            # at the institution's own rows
+            return (
+                condition + f"(rule = 'outlier_mad' OR inst_id IN {_placeholders(self.inst_ids)})",
+                [*periods, *self.inst_ids],
+            )
+        raise ValueError(f"unknown rows {rows!r}")
+
+
+@contextlib.contextmanager
+def scoped(
+    con: duckdb.DuckDBPyConnection, inst_ids: Collection[str], periods: Collection[str] | None = None
+) -> Iterator[None]:
+    """The staging views read only these institutions' rows (of these periods) inside the block."""
+    con.execute(f"SET VARIABLE {SCOPE_INSTS} = ?::VARCHAR[]", [list(inst_ids)])
+    if periods is not None:
+        con.execute(f"SET VARIABLE {SCOPE_PERIODS} = ?::VARCHAR[]", [list(periods)])
+    try:
+        yield
+    finally:
+        con.execute(f"RESET VARIABLE {SCOPE_INSTS}")
+        con.execute(f"RESET VARIABLE {SCOPE_PERIODS}")
+
+
+def _build_state(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    """What the warehouse's marts would be built from now: a fingerprint of the models' SQL, the catalogue,
+    the subject names and the settings, and the list of periods with the previous period of each."""
+    digest = hashlib.sha256()
+    for model in MODELS:
+        digest.update(model.path.encode() + b"\0" + model.sql().encode() + b"\0")
+    digest.update(json.dumps([catalog_rows(), SUBJECT_NAMES_RU], default=str).encode())
+    for query in (
+        "SELECT key, value FROM meta.settings ORDER BY ALL",
+        "SELECT period, key, value FROM meta.period_settings ORDER BY ALL",
+    ):
+        digest.update(json.dumps(con.execute(query).fetchall(), default=str).encode())
+    periods = con.execute(f"SELECT period, previous_period FROM {STAGING_SCHEMA}.stg_periods ORDER BY period")
+    return {"fingerprint": digest.hexdigest(), "periods": json.dumps(periods.fetchall())}
+
+
+def _stored_state(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    if not _table_exists(con, BUILD_STATE):
+        return {}
+    return dict(con.execute(f"SELECT key, value FROM {BUILD_STATE}").fetchall())
+
+
+def _write_state(con: duckdb.DuckDBPyConnection, state: dict[str, str]) -> None:
+    con.execute(f"CREATE OR REPLACE TABLE {BUILD_STATE} (key VARCHAR, value VARCHAR)")
+    con.execute(f"INSERT INTO {BUILD_STATE} VALUES (?, ?), (?, ?)", [v for kv in state.items() for v in kv])
+
+
+def run_model(
+    con: duckdb.DuckDBPyConnection,
+    model: Model,
+    periods: Collection[str] | None = None,
+    changed: Changed | None = None,
+) -> None:
+    """Materialise one model; a table model with `periods` replaces only those periods' rows, and with
+    `changed` only the rows of those institutions (Model.by_institution)."""
     sql = model.sql()
     if model.materialized == "script":
         con.execute(sql)
     elif model.materialized == "view":
         con.execute(f"CREATE OR REPLACE VIEW {model.name} AS\n{sql}")
+    elif model.materialized == "table" and changed is not None and model.by_institution:
+        condition, params = changed.predicate(model.by_institution)
+        con.execute(f"DELETE FROM {model.name} WHERE {condition}", params)
+        with scoped(con, changed.inst_ids, changed.periods):
+            con.execute(f"INSERT INTO {model.name} SELECT * FROM (\n{sql}\n) WHERE {condition}", params)
     elif (
         model.materialized == "table"
         and periods is not None
@@ -198,35 +344,70 @@ def run_model(con: duckdb.DuckDBPyConnection, model: Model, periods: Collection[
         wanted = sorted(periods)
         if not wanted:
             return  # the load wrote no rows (duplicates, rejected files): the mart stands
-        placeholders = ", ".join("?" for _ in wanted)
-        con.execute(f"DELETE FROM {model.name} WHERE period IN ({placeholders})", wanted)
+        placeholders = _placeholders(wanted)
+        con.execute(f"DELETE FROM {model.name} WHERE period IN {placeholders}", wanted)
         con.execute(
-            f"INSERT INTO {model.name} SELECT * FROM (\n{sql}\n) WHERE period IN ({placeholders})", wanted
+            f"INSERT INTO {model.name} SELECT * FROM (\n{sql}\n) WHERE period IN {placeholders}", wanted
         )
     elif model.materialized == "table":
         con.execute(f"CREATE OR REPLACE TABLE {model.name} AS\n{sql}")
     elif model.materialized == "warnings":
-        placeholders = ", ".join("?" for _ in WARNING_RULES)
-        con.execute(f"DELETE FROM {model.name} WHERE rule IN ({placeholders})", list(WARNING_RULES))
+        rules = _placeholders(WARNING_RULES)
+        columns = "batch_id, period, dataset, inst_id, rule, message_ru"
+        condition, params = "TRUE", []
+        if changed is not None:
+            # the warnings of the periods written and of the periods after them (a year-on-year change
+            # compares a period with the one before)
+            later = con.execute(
+                f"SELECT period FROM {STAGING_SCHEMA}.stg_periods "
+                f"WHERE previous_period IN {_placeholders(changed.periods)}",
+                list(changed.periods),
+            ).fetchall()
+            condition, params = changed.predicate("warnings", {*changed.periods, *(r[0] for r in later)})
         con.execute(
-            f"INSERT INTO {model.name} (batch_id, period, dataset, inst_id, rule, message_ru)\n"
-            f"SELECT batch_id, period, dataset, inst_id, rule, message_ru FROM (\n{sql}\n)"
+            f"DELETE FROM {model.name} WHERE rule IN {rules} AND {condition}", [*WARNING_RULES, *params]
         )
+        with scoped(con, changed.inst_ids) if changed is not None else contextlib.nullcontext():
+            con.execute(
+                f"INSERT INTO {model.name} ({columns})\nSELECT {columns} FROM (\n{sql}\n) WHERE {condition}",
+                params,
+            )
     else:
         raise ValueError(f"unknown materialisation {model.materialized!r} of {model.path}")
 
 
-def build_marts(con: duckdb.DuckDBPyConnection, periods: Collection[str] | None = None) -> None:
+def build_marts(
+    con: duckdb.DuckDBPyConnection,
+    periods: Collection[str] | None = None,
+    inst_ids: Collection[str] | None = None,
+    datasets: Collection[str] | None = None,
+) -> None:
     """(Re)create the staging views, mart.indicator_catalog, mart.subject_names, mart.indicator_values,
     mart.result_flags and the computed warnings.
 
     Expects the schema of warehouse/schema.sql to be applied. Runs in the caller's connection and
-    transaction; idempotent. `periods` limits the mart tables' rebuild to those periods (a load of one
-    institution's corrected file); None rebuilds everything (the registry or the settings changed).
+    transaction; idempotent. `periods` limits the mart tables' rebuild to those periods, and `inst_ids` (the
+    institutions whose rows the load wrote in those periods, of the `datasets` it wrote) to those
+    institutions and the aggregates containing them when the last build allows it (the module's
+    docstring); None rebuilds everything (the registry or the settings changed).
     """
     con.execute(f"CREATE SCHEMA IF NOT EXISTS {STAGING_SCHEMA}")
     ensure_settings(con)
-    write_catalog(con)
-    write_subject_names(con)
+    changed = None
+    if periods is not None and inst_ids:
+        stored = _stored_state(con)
+        if stored and stored == _build_state(con):
+            changed = Changed.of(con, periods, inst_ids)
+    if changed is None:
+        write_catalog(con)
+        write_subject_names(con)
     for model in MODELS:
-        run_model(con, model, periods)
+        if changed is not None and (
+            # the last build made the views, macros and the catalogue from the same text (the state says so)
+            model.materialized in ("script", "view")
+            or (model.reads is not None and datasets is not None and not set(model.reads) & set(datasets))
+        ):
+            continue
+        run_model(con, model, periods, changed)
+    if changed is None:
+        _write_state(con, _build_state(con))

@@ -1,5 +1,5 @@
 -- The data-quality warnings the warehouse can compute (data contract, "Warnings"). They never block a load;
--- the data-quality page shows them. Three rules:
+-- the data-quality page shows them. Four rules:
 --   yoy_change          an institution's pedagogical staff |P| or pupils changed by more than the
 --                       `yoy_warning_share` setting (33 %) against the previous period
 --   outlier_mad         an institution's ratio is an outlier among institutions of the same type in the
@@ -8,6 +8,8 @@
 --   missing_submission  an institution of the registry has no staff or no ict rows for the latest period
 --   mentor_unknown      a staff row names a mentor (mentor_staff_id) who is not a pedagogical worker of the
 --                       same institution and period: the row is loaded, the mentor does not count
+-- All but outlier_mad look at one institution's own rows: when a load recomputes some institutions only
+-- (staging.in_scope), their sources are restricted to them; the outliers are always computed over the period.
 WITH settings AS (
     SELECT * FROM staging.stg_settings
 ),
@@ -51,7 +53,7 @@ sizes AS (
         numerator AS size,
         'Численность педагогических работников' AS measure_ru
     FROM institution_values
-    WHERE indicator_code = 'STAFF_COUNT'
+    WHERE indicator_code = 'STAFF_COUNT' AND staging.in_scope(period, inst_id)
     UNION ALL
     SELECT
         'ict' AS dataset,
@@ -60,6 +62,7 @@ sizes AS (
         CAST(students AS DOUBLE) AS size,
         'Численность обучающихся (воспитанников)' AS measure_ru
     FROM core.ict
+    WHERE staging.in_scope(period, inst_id)
 ),
 
 yoy AS (
@@ -178,7 +181,7 @@ expected AS (
             ('staff', 'сведения о педагогических работниках'),
             ('ict', 'сведения об информатизации')
     ) AS datasets (dataset, title_ru)
-    WHERE latest.period IS NOT NULL
+    WHERE latest.period IS NOT NULL AND staging.in_scope(latest.period, institutions.inst_id)
 ),
 
 missing_warnings AS (
@@ -219,6 +222,7 @@ mentor_warnings AS (
        AND mentors.staff_id = staff.mentor_staff_id
        AND mentors.staff_id <> staff.staff_id
     WHERE staff.mentor_staff_id IS NOT NULL AND mentors.staff_id IS NULL
+      AND staging.in_scope(staff.period, staff.inst_id)
 ),
 
 final AS (

@@ -4,44 +4,11 @@
 -- `inst_types` which institutions an indicator is published for. The results indicators carry their
 -- breakdown in `subject` and `grade` (indicators.md, «Results»); every other indicator has both NULL. Both
 -- columns are grouping keys of the aggregates, so a subject's municipal row sums that subject's institution
--- rows, and the 'all' rows sum the institutions' 'all' rows.
-WITH inputs AS (
-    SELECT
-        period, inst_id, indicator_code, CAST(NULL AS VARCHAR) AS subject, CAST(NULL AS INTEGER) AS grade,
-        numerator, denominator, weight
-    FROM staging.int_institution_inputs
-    UNION ALL
-    SELECT period, inst_id, indicator_code, subject, grade, numerator, denominator, weight
-    FROM staging.int_result_inputs
-),
-
-catalog AS (
-    SELECT indicator_code, kind, inst_types FROM mart.indicator_catalog
-),
-
-institutions AS (
-    SELECT inst_id, inst_type, municipality FROM core.institutions
-),
-
-published AS (
-    SELECT
-        inputs.period,
-        institutions.municipality,
-        institutions.inst_type,
-        inputs.inst_id,
-        inputs.indicator_code,
-        inputs.subject,
-        inputs.grade,
-        catalog.kind,
-        inputs.numerator,
-        inputs.denominator,
-        inputs.weight
-    FROM inputs
-    INNER JOIN institutions ON institutions.inst_id = inputs.inst_id
-    INNER JOIN catalog ON catalog.indicator_code = inputs.indicator_code
-    -- e.g. ICT_EJOURNAL is a school indicator: preschools neither get a row nor enter its aggregates
-    WHERE catalog.inst_types IS NULL
-       OR list_contains(string_split(catalog.inst_types, ','), institutions.inst_type)
+-- rows, and the 'all' rows sum the institutions' 'all' rows. The institutions' inputs, already restricted to
+-- the published ones, are staging.indicator_inputs, and their weighted sums per municipality and type
+-- staging.municipality_inputs.
+WITH published AS (
+    SELECT * FROM staging.indicator_inputs
 ),
 
 institution_rows AS (
@@ -51,7 +18,8 @@ institution_rows AS (
 
 grouped AS (
     -- one pass for the four aggregate shapes: municipality × type, municipality × all types, region × type,
-    -- region × all types. A count's denominator stays NULL (the sum of NULLs).
+    -- region × all types, each a sum of the municipality × type sums. A count's denominator stays NULL (the
+    -- sum of NULLs).
     SELECT
         period,
         indicator_code,
@@ -62,9 +30,9 @@ grouped AS (
         inst_type,
         GROUPING(municipality) AS is_region,
         GROUPING(inst_type) AS is_all_types,
-        sum(numerator * weight) AS numerator,
-        sum(denominator * weight) AS denominator
-    FROM published
+        sum(numerator) AS numerator,
+        sum(denominator) AS denominator
+    FROM staging.municipality_inputs
     GROUP BY GROUPING SETS (
         (period, indicator_code, subject, grade, kind, municipality, inst_type),
         (period, indicator_code, subject, grade, kind, municipality),

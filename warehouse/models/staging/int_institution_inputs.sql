@@ -6,7 +6,7 @@
 WITH staff_submissions AS (
     -- an institution that submitted staff rows publishes the staff indicators even if none of its rows is
     -- pedagogical (|P| = 0 gives STAFF_COUNT 0 and NULL shares)
-    SELECT DISTINCT period, inst_id FROM core.staff
+    SELECT DISTINCT period, inst_id FROM core.staff WHERE staging.in_scope(period, inst_id)
 ),
 
 persons AS (
@@ -185,7 +185,7 @@ needs_values AS (
         staff_counts.ped AS denominator,
         1.0 AS weight
     FROM staff_counts
-    SEMI JOIN core.staff_needs AS needs
+    SEMI JOIN (SELECT period, inst_id FROM core.staff_needs WHERE staging.in_scope(period, inst_id)) AS needs
         ON needs.period = staff_counts.period AND needs.inst_id = staff_counts.inst_id
 ),
 

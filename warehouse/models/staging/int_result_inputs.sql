@@ -17,7 +17,7 @@ olympiad AS (
 ),
 
 ict AS (
-    SELECT period, inst_id, students FROM core.ict
+    SELECT period, inst_id, students FROM core.ict WHERE staging.in_scope(period, inst_id)
 ),
 
 exam_counts AS (

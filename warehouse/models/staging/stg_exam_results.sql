@@ -2,7 +2,7 @@
 -- result is passed. The ЕГЭ minimum score of a subject is the setting `ege_min_score_<subject>` as it applies
 -- to the row's period (stg_period_settings: a period may override the Рособрнадзор defaults).
 WITH exam_results AS (
-    SELECT * FROM core.exam_results
+    SELECT * FROM core.exam_results WHERE staging.in_scope(period, inst_id)
 ),
 
 min_scores AS (

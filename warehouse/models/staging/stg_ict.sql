@@ -1,7 +1,7 @@
 -- The ict rows with the institution's type and locality, the connectivity target that applies to it and
 -- the five components of the ICT readiness index (ICT_READINESS_INDEX, see indicators.md).
 WITH ict AS (
-    SELECT * FROM core.ict
+    SELECT * FROM core.ict WHERE staging.in_scope(period, inst_id)
 ),
 
 institutions AS (

@@ -1,6 +1,6 @@
 -- Innovation records with the two facts the contest indicators filter on.
 WITH innovation AS (
-    SELECT * FROM core.innovation
+    SELECT * FROM core.innovation WHERE staging.in_scope(period, inst_id)
 ),
 
 final AS (

@@ -1,7 +1,7 @@
 -- Olympiad rows grouped by the normalised subject (subject_key, written by the loader: trimmed, inner
 -- whitespace collapsed, lower case, «ё» as «е»), so that «Математика » and «математика» are one subject.
 WITH olympiad AS (
-    SELECT * FROM core.olympiad
+    SELECT * FROM core.olympiad WHERE staging.in_scope(period, inst_id)
 ),
 
 final AS (

@@ -2,7 +2,7 @@
 -- reporting date D, the category valid at D and one flag per staff indicator. Every staff indicator counts
 -- these flags, so the methodology's definitions live here once.
 WITH staff AS (
-    SELECT * FROM core.staff
+    SELECT * FROM core.staff WHERE staging.in_scope(period, inst_id)
 ),
 
 periods AS (
@@ -38,7 +38,7 @@ mentored AS (
 surveyed AS (
     -- people who named at least one need in the survey of the same institution and period; a needs row of
     -- a staff_id without a staff row matches nobody here, so it counts in no indicator
-    SELECT DISTINCT period, inst_id, staff_id FROM core.staff_needs
+    SELECT DISTINCT period, inst_id, staff_id FROM core.staff_needs WHERE staging.in_scope(period, inst_id)
 ),
 
 dated AS (

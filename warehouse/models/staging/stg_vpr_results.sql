@@ -2,7 +2,7 @@
 -- the journal mark of the preceding term, which is optional (a row without it enters neither side of the
 -- confirmation shares).
 WITH vpr_results AS (
-    SELECT * FROM core.vpr_results
+    SELECT * FROM core.vpr_results WHERE staging.in_scope(period, inst_id)
 ),
 
 final AS (

@@ -1,3 +1,5 @@
+-- The models' macros.
+--
 -- Russian number formats for the messages of dq.warnings: decimal comma, a non-breaking space between
 -- thousands and a true minus sign (−), as the dashboards and notes print numbers. DuckDB's format() needs a
 -- constant format string, hence one macro per shape rather than a `decimals` argument.
@@ -14,3 +16,17 @@ CREATE OR REPLACE MACRO staging.ru_signed(x) AS
 -- a share already × 100: `24,1 %` with a non-breaking space before the sign, as pages/ui/fmt.py percent()
 CREATE OR REPLACE MACRO staging.ru_percent(x) AS
     staging.ru_decimal(x) || chr(160) || '%';
+
+-- The rows a build reads: every row, unless the build recomputes some institutions only (a load of their
+-- corrected files, warehouse/build.py `scoped`) and has set the variables `imc_scope_insts` (a list of
+-- inst_id) and optionally `imc_scope_periods`. getvariable() is folded when a query is planned, so an unset
+-- scope costs nothing and a set one becomes a filter of the scan.
+CREATE OR REPLACE MACRO staging.in_scope(period, inst_id) AS
+    getvariable('imc_scope_insts') IS NULL
+    OR (
+        list_contains(getvariable('imc_scope_insts'), inst_id)
+        AND (
+            getvariable('imc_scope_periods') IS NULL
+            OR list_contains(getvariable('imc_scope_periods'), period)
+        )
+    );

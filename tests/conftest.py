@@ -7,9 +7,14 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
+import duckdb
 import pytest
+
+from warehouse import build
 
 REPO = Path(__file__).resolve().parents[1]
 
@@ -45,3 +50,18 @@ def demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def region_demo_db(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The region demo warehouse (~1,000 institutions), read-only for the tests."""
     return build_demo(tmp_path_factory.mktemp("demo-region"), "region")
+
+
+@pytest.fixture
+def incremental_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[build.Changed]]:
+    """The `Changed` of every build of this test that recomputed some institutions only (warehouse/build.py)."""
+    calls: list[build.Changed] = []
+    original = build.Changed.of
+
+    def recorded(con: duckdb.DuckDBPyConnection, periods: Any, inst_ids: Any) -> build.Changed:
+        changed = original(con, periods, inst_ids)
+        calls.append(changed)
+        return changed
+
+    monkeypatch.setattr(build.Changed, "of", staticmethod(recorded))
+    yield calls

@@ -12,14 +12,15 @@ import sys
 import time
 from pathlib import Path
 
+import duckdb
 import pandas as pd
 import pytest
 
 from etl.loader import load_files
 from etl.undo import UndoRefused, undo_load
 from tests.etl.helpers import INSTITUTIONS_HEADER, STAFF_HEADER, staff_row, write_csv
+from warehouse import build, faults, lake, read
 from warehouse import db as wdb
-from warehouse import faults, lake, read
 
 REPO = Path(__file__).resolve().parents[2]
 P = "2024/2025"
@@ -99,19 +100,34 @@ def test_a_load_gives_the_same_mart_as_the_file_mode(lake_db: str, tmp_path: Pat
     assert wdb.warehouse_exists(lake_db)
 
 
-def test_a_corrected_file_replaces_its_units_only(lake_db: str, tmp_path: Path) -> None:
+def test_a_corrected_file_replaces_its_units_only(
+    lake_db: str, tmp_path: Path, incremental_calls: list[build.Changed]
+) -> None:
     load_files(
         [registry_file(tmp_path), staff_file(tmp_path, "staff.csv", {"A1": 3, "A2": 2, "B1": 4})], lake_db
     )
     # A1's corrected file: 5 people instead of 3; A2 and B1 stay as they were
     result = load_files([staff_file(tmp_path, "a1.csv", {"A1": 5})], lake_db)
     assert [(f.status, f.rows_loaded) for f in result.files] == [("loaded", 5)]
+    # only A1's marts and the aggregates containing it were recomputed (warehouse/build.py, `Changed`)
+    assert [(c.inst_ids, c.municipalities) for c in incremental_calls] == [(("A1",), ("г. Первый",))]
     assert staff_counts(lake_db) == {"A1": 5, "A2": 2, "B1": 4}
     assert municipality_counts(lake_db) == {"г. Второй": 4, "г. Первый": 7}
-    # the same loads in the file mode give the same mart
+    region = frame(
+        lake_db,
+        "SELECT value FROM mart.indicator_values WHERE indicator_code = 'STAFF_COUNT' AND level = 'region' "
+        f"AND inst_type = 'all' AND period = '{P}'",
+    )
+    assert region["value"].tolist() == [11.0]
+    # the same loads in the file mode, then everything rebuilt there, give the same mart
     file_db = tmp_path / "w.duckdb"
     load_files([tmp_path / "institutions.csv", tmp_path / "staff.csv"], file_db)
     load_files([tmp_path / "a1.csv"], file_db)
+    con = duckdb.connect(str(file_db))
+    try:
+        build.build_marts(con, None)
+    finally:
+        con.close()
     pd.testing.assert_frame_equal(frame(lake_db, MART), frame(file_db, MART))
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import math
 import shutil
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -35,21 +34,6 @@ def db(region_demo_db: Path, tmp_path: Path) -> Path:
     copy = tmp_path / "region.duckdb"
     shutil.copy(region_demo_db, copy)
     return copy
-
-
-@pytest.fixture
-def incremental_calls(monkeypatch: pytest.MonkeyPatch) -> Iterator[list[build.Changed]]:
-    """The `Changed` of every build that took the incremental path."""
-    calls: list[build.Changed] = []
-    original = build.Changed.of
-
-    def recorded(con: duckdb.DuckDBPyConnection, periods: Any, inst_ids: Any) -> build.Changed:
-        changed = original(con, periods, inst_ids)
-        calls.append(changed)
-        return changed
-
-    monkeypatch.setattr(build.Changed, "of", staticmethod(recorded))
-    yield calls
 
 
 def _rows(db: Path, table: str) -> list[tuple[Any, ...]]:

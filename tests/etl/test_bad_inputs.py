@@ -270,9 +270,9 @@ def test_a_correction_rebuilds_only_its_period_and_equals_a_full_build(seeded: P
     real = build.build_marts
     calls: list[set[str] | None] = []
 
-    def spy(con, periods=None):  # type: ignore[no-untyped-def]
+    def spy(con, periods=None, *rest):  # type: ignore[no-untyped-def]
         calls.append(None if periods is None else set(periods))
-        real(con, periods)
+        real(con, periods, *rest)
 
     monkeypatch.setattr(build, "build_marts", spy)
     load_files([CORPUS / "resubmission_v1.csv"], seeded)

@@ -310,3 +310,28 @@ def test_a_reader_during_a_load_sees_the_old_snapshot_then_the_new(lake_db: str,
     assert municipality_counts(lake_db) == {"г. Второй": 1, "г. Первый": 2}
     assert wdb.file_version(lake_db) != before
     assert shared_staff_rows(shared) == 3
+
+
+@pytest.mark.parametrize("point", ["read", "written", "marts"])
+def test_a_loader_killed_mid_load_leaves_the_last_snapshot(lake_db: str, tmp_path: Path, point: str) -> None:
+    """SIGKILL at a named point of the load (the fault point holds it there, so the moment is the test's, not
+    the clock's): nothing of it is visible, and the next load lands on the last committed snapshot."""
+    load_files(
+        [registry_file(tmp_path), staff_file(tmp_path, "staff.csv", {"A1": 3, "A2": 2, "B1": 4})], lake_db
+    )
+    old_mart = frame(lake_db, MART)
+    victim = staff_file(tmp_path, "killed.csv", {"A1": 8, "B1": 1})
+    loader, marker, _release = loader_process(lake_db, victim, tmp_path, "killed", point)
+    _wait_for(marker, loader)
+    loader.kill()  # SIGKILL: no handler, no rollback of its own
+    loader.communicate(timeout=60)
+    assert loader.returncode == -9
+    pd.testing.assert_frame_equal(frame(lake_db, MART), old_mart)
+    assert staff_counts(lake_db) == {"A1": 3, "A2": 2, "B1": 4}
+    assert (
+        frame(lake_db, "SELECT count(*) AS n FROM dq.load_log WHERE source_file = 'killed.csv'")["n"][0] == 0
+    )
+    # the catalog is not left locked or half-written: the same file loads, and the marts follow it
+    assert [f.status for f in load_files([victim], lake_db).files] == ["loaded"]
+    assert staff_counts(lake_db) == {"A1": 8, "A2": 2, "B1": 1}
+    assert municipality_counts(lake_db) == {"г. Второй": 1, "г. Первый": 10}

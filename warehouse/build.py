@@ -398,6 +398,8 @@ def build_marts(
         stored = _stored_state(con)
         if stored and stored == _build_state(con):
             changed = Changed.of(con, periods, inst_ids)
+            if not changed.municipalities:  # none of them in the registry (never written): a period rebuild
+                changed = None
     if changed is None:
         write_catalog(con)
         write_subject_names(con)

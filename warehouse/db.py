@@ -21,7 +21,6 @@ import errno
 import fcntl
 import os
 import shutil
-import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -262,7 +261,7 @@ def file_version(db_path: str | os.PathLike[str]) -> tuple[int, int] | None:
     return (st.st_ino, st.st_mtime_ns)
 
 
-ATTACHED_NAME = "wh"
+ATTACHED_NAME = lake.ATTACHED_NAME
 
 
 def sql_string(text: str) -> str:
@@ -286,16 +285,15 @@ def attach_read_only(db_path: str | os.PathLike[str]) -> duckdb.DuckDBPyConnecti
     return con
 
 
-class ReadOnlyWarehouse:
+class ReadOnlyWarehouse(lake.SharedReader):
     """A per-process read-only connection that follows the published file across swaps.
 
     `cursor()` returns a fresh cursor (DuckDB connections are not shared between threads; cursors are).
     """
 
     def __init__(self, db_path: Path) -> None:
+        super().__init__()
         self.db_path = Path(db_path)
-        self._lock = threading.Lock()
-        self._con: duckdb.DuckDBPyConnection | None = None
         self._version: tuple[int, int] | None = None
 
     @property
@@ -318,14 +316,7 @@ class ReadOnlyWarehouse:
                     with contextlib.suppress(Exception):
                         old.close()
             cursor = self._con.cursor()
-        cursor.execute(f"USE {ATTACHED_NAME}")
-        return cursor
-
-    def close(self) -> None:
-        with self._lock:
-            if self._con is not None:
-                self._con.close()
-                self._con = None
+        return self._use(cursor)
 
 
 def open_reader(db_path: str | os.PathLike[str]) -> ReadOnlyWarehouse | lake.LakeReader:

@@ -267,15 +267,36 @@ def table_changes(
     )
 
 
-class LakeReader:
+class SharedReader:
+    """One read-only DuckDB connection of the process with the warehouse attached as `wh`, handed out as
+    cursors (connections are not shared between threads; cursors are). The file mode's ReadOnlyWarehouse and
+    the lake's LakeReader differ only in how they open it."""
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._con: duckdb.DuckDBPyConnection | None = None
+
+    @staticmethod
+    def _use(cursor: duckdb.DuckDBPyConnection) -> duckdb.DuckDBPyConnection:
+        """A new cursor starts in the instance's default catalog: point it at the warehouse."""
+        cursor.execute(f"USE {ATTACHED_NAME}")
+        return cursor
+
+    def close(self) -> None:
+        with self._lock:
+            if self._con is not None:
+                self._con.close()
+                self._con = None
+
+
+class LakeReader(SharedReader):
     """A per-process read-only DuckLake attachment, as ReadOnlyWarehouse is for a file: `cursor()` gives a
     fresh cursor (its every query sees the newest committed snapshot), `version` the current snapshot id."""
 
     def __init__(self, spec: LakeSpec) -> None:
+        super().__init__()
         self.spec = spec
         self.db_path = spec.uri
-        self._lock = threading.Lock()
-        self._con: duckdb.DuckDBPyConnection | None = None
 
     def _connection(self) -> duckdb.DuckDBPyConnection:
         with self._lock:
@@ -301,15 +322,7 @@ class LakeReader:
     def cursor(self) -> duckdb.DuckDBPyConnection:
         if not self.exists():
             raise FileNotFoundError(self.spec.uri)
-        cursor = self._connection().cursor()
-        cursor.execute(f"USE {ATTACHED_NAME}")
-        return cursor
-
-    def close(self) -> None:
-        with self._lock:
-            if self._con is not None:
-                self._con.close()
-                self._con = None
+        return self._use(self._connection().cursor())
 
 
 _READERS: dict[str, LakeReader] = {}

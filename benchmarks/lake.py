@@ -130,7 +130,7 @@ def _page_warm(db: str, runs: int) -> dict[str, tuple[float, float]]:
 
     timings = {page: measure(db, page, runs) for page in PAGES}  # a `ducklake:` value or a file's path
     queries.close_all()
-    lake.close_readers()
+    lake.close_all()
     return timings
 
 

@@ -315,6 +315,15 @@ def _write_state(con: duckdb.DuckDBPyConnection, state: dict[str, str]) -> None:
     con.execute(f"INSERT INTO {BUILD_STATE} VALUES (?, ?), (?, ?)", [v for kv in state.items() for v in kv])
 
 
+def _warned_periods(con: duckdb.DuckDBPyConnection, periods: Collection[str]) -> tuple[list[str], list[str]]:
+    """The periods whose warnings a load of `periods` may change (those and the ones right after them), and
+    the periods those warnings read (the same and the ones right before them)."""
+    chain = con.execute(f"SELECT period, previous_period FROM {STAGING_SCHEMA}.stg_periods").fetchall()
+    warned = {*periods, *(p for p, previous in chain if previous in periods)}
+    read = warned | {previous for p, previous in chain if p in warned and previous is not None}
+    return sorted(warned), sorted(read)
+
+
 def run_model(
     con: duckdb.DuckDBPyConnection,
     model: Model,
@@ -355,19 +364,17 @@ def run_model(
         rules = _placeholders(WARNING_RULES)
         columns = "batch_id, period, dataset, inst_id, rule, message_ru"
         condition, params = "TRUE", []
+        scope: contextlib.AbstractContextManager[None] = contextlib.nullcontext()
         if changed is not None:
             # the warnings of the periods written and of the periods after them (a year-on-year change
-            # compares a period with the one before)
-            later = con.execute(
-                f"SELECT period FROM {STAGING_SCHEMA}.stg_periods "
-                f"WHERE previous_period IN {_placeholders(changed.periods)}",
-                list(changed.periods),
-            ).fetchall()
-            condition, params = changed.predicate("warnings", {*changed.periods, *(r[0] for r in later)})
+            # compares a period with the one before), read from those periods and the ones before them
+            warned, read = _warned_periods(con, changed.periods)
+            condition, params = changed.predicate("warnings", warned)
+            scope = scoped(con, changed.inst_ids, read)
         con.execute(
             f"DELETE FROM {model.name} WHERE rule IN {rules} AND {condition}", [*WARNING_RULES, *params]
         )
-        with scoped(con, changed.inst_ids) if changed is not None else contextlib.nullcontext():
+        with scope:
             con.execute(
                 f"INSERT INTO {model.name} ({columns})\nSELECT {columns} FROM (\n{sql}\n) WHERE {condition}",
                 params,

@@ -29,6 +29,7 @@ from typing import Any
 import duckdb
 import pandas as pd
 
+from warehouse import lake
 from warehouse.db import ReadOnlyWarehouse, open_reader, reader_key
 from warehouse.lake import LakeReader
 
@@ -106,11 +107,12 @@ def _warehouse(db_path: str | os.PathLike[str]) -> ReadOnlyWarehouse | LakeReade
 
 
 def close_all() -> None:
-    """Close every shared connection (tests that delete warehouse files call this)."""
+    """Close every shared connection, the lakes' writers too (tests that delete warehouse files call this)."""
     with _WAREHOUSES_LOCK:
         for wh in _WAREHOUSES.values():
             wh.close()
         _WAREHOUSES.clear()
+    lake.close_all()
 
 
 def _fetch(db_path: str | os.PathLike[str], name: str, params: Mapping[str, Any], how: str) -> Any:

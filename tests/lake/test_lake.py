@@ -207,6 +207,41 @@ def test_undo_in_the_file_mode_says_it_needs_ducklake(tmp_path: Path) -> None:
     assert "только в режиме DuckLake" in refused.stderr
 
 
+def test_a_warm_loader_keeps_one_instance_and_sees_other_processes_loads(
+    lake_db: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The process's writes share one DuckDB instance (lake._writer_cursor): a load in another process
+    between two of its loads is in the next one's snapshot; an engine error opens a new instance, the
+    loader's own (Python) errors do not."""
+    opened: list[bool] = []
+    original = lake.connect
+
+    def counted(spec: lake.LakeSpec, *, read_only: bool = False) -> duckdb.DuckDBPyConnection:
+        if not read_only:
+            opened.append(True)
+        return original(spec, read_only=read_only)
+
+    monkeypatch.setattr(lake, "connect", counted)
+    load_files(
+        [registry_file(tmp_path), staff_file(tmp_path, "staff.csv", {"A1": 3, "A2": 2, "B1": 4})], lake_db
+    )
+    other = _cli("load", "--db", lake_db, "--quiet", str(staff_file(tmp_path, "b1.csv", {"B1": 6})))
+    assert other.returncode == 0, other.stderr
+    load_files([staff_file(tmp_path, "a1.csv", {"A1": 5})], lake_db)
+    assert len(opened) == 1
+    assert staff_counts(lake_db) == {"A1": 5, "A2": 2, "B1": 6}
+    assert municipality_counts(lake_db) == {"г. Второй": 6, "г. Первый": 7}
+
+    with pytest.raises(ValueError), wdb.write_transaction(lake_db):
+        raise ValueError("the loader refused")
+    assert len(opened) == 1
+    with pytest.raises(duckdb.CatalogException), wdb.write_transaction(lake_db) as con:
+        con.execute("SELECT * FROM core.no_such_table")
+    load_files([staff_file(tmp_path, "a2.csv", {"A2": 1})], lake_db)
+    assert len(opened) == 2
+    assert staff_counts(lake_db) == {"A1": 5, "A2": 1, "B1": 6}
+
+
 # ----------------------------------------------------------------------------------------- processes
 def loader_process(
     db: str, file: Path, tmp_path: Path, tag: str, point: str | None

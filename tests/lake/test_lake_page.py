@@ -26,7 +26,7 @@ def sqlite_lake(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     yield uri
     queries.close_all()
     read.close_all()
-    lake.close_readers()
+    lake.close_all()
 
 
 def quality_page(db: str, user: User, monkeypatch: pytest.MonkeyPatch) -> AppTest:

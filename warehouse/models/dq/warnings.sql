@@ -9,7 +9,8 @@
 --   mentor_unknown      a staff row names a mentor (mentor_staff_id) who is not a pedagogical worker of the
 --                       same institution and period: the row is loaded, the mentor does not count
 -- All but outlier_mad look at one institution's own rows: when a load recomputes some institutions only
--- (staging.in_scope), their sources are restricted to them; the outliers are always computed over the period.
+-- (staging.in_scope), their sources are restricted to them; the outliers are always computed over the period,
+-- and only the periods it recomputes and the ones before them are read (staging.in_periods).
 WITH settings AS (
     SELECT * FROM staging.stg_settings
 ),
@@ -25,7 +26,7 @@ catalog AS (
 institution_values AS (
     SELECT period, inst_type, inst_id, indicator_code, numerator, value
     FROM mart.indicator_values
-    WHERE level = 'institution'
+    WHERE level = 'institution' AND staging.in_periods(period)
 ),
 
 batches AS (
@@ -33,14 +34,17 @@ batches AS (
     -- institution and period, so there is normally one)
     SELECT 'staff' AS dataset, period, inst_id, max(batch_id) AS batch_id
     FROM core.staff
+    WHERE staging.in_periods(period)
     GROUP BY period, inst_id
     UNION ALL
     SELECT 'ict' AS dataset, period, inst_id, max(batch_id) AS batch_id
     FROM core.ict
+    WHERE staging.in_periods(period)
     GROUP BY period, inst_id
     UNION ALL
     SELECT 'innovation' AS dataset, period, inst_id, max(batch_id) AS batch_id
     FROM core.innovation
+    WHERE staging.in_periods(period)
     GROUP BY period, inst_id
 ),
 

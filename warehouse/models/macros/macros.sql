@@ -30,3 +30,8 @@ CREATE OR REPLACE MACRO staging.in_scope(period, inst_id) AS
             OR list_contains(getvariable('imc_scope_periods'), period)
         )
     );
+
+-- The periods a build reads: every period, unless `imc_scope_periods` is set (a load's warnings read the
+-- periods they are computed for and the ones before them; the outliers compare every institution of those).
+CREATE OR REPLACE MACRO staging.in_periods(period) AS
+    getvariable('imc_scope_periods') IS NULL OR list_contains(getvariable('imc_scope_periods'), period);

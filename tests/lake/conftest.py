@@ -37,4 +37,4 @@ def lake_db(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.
         uri = f"ducklake:postgres:{cluster.new_database()}"
     yield uri
     read.close_all()
-    lake.close_readers()
+    lake.close_all()

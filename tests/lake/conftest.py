@@ -13,6 +13,11 @@ from pathlib import Path
 import pytest
 
 from tests.lake.cluster import Cluster, running_cluster, unavailable
+
+# the hand-made warehouse as a file and as a lake (tests/lake/test_lake_pages.py): the fixtures of
+# tests/pages/conftest.py, registered here too since a conftest's fixtures are seen only below its folder
+# (each folder builds its own pair, 1 s each)
+from tests.pages.conftest import handmade_db, handmade_lake  # noqa: F401
 from warehouse import lake, read
 
 

@@ -9,11 +9,11 @@ by hand so that a test can assert an exact formatted number.
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
-import duckdb
-
-from warehouse.db import apply_schema
+from warehouse import lake
+from warehouse.db import write_transaction
 
 D = dt.date
 P_OLD = "2023/2024"
@@ -110,16 +110,16 @@ INNOVATION = [
 ]
 
 
-def build(path: Path, *, empty: bool = False) -> Path:
-    """Write the warehouse to `path` (the schema only when `empty`)."""
+def build(target: str | os.PathLike[str], *, empty: bool = False) -> str | Path:
+    """Write the warehouse to `target`, a DuckDB file or a `ducklake:` value (the schema only when `empty`),
+    in one write of warehouse.db (a file: a copy swapped in; a lake: one transaction). Returns `target` (a
+    file's as a Path)."""
     from warehouse.build import build_marts
 
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = duckdb.connect(str(path))
-    try:
-        apply_schema(con)
+    target = os.fspath(target) if lake.is_lake(target) else Path(target)
+    with write_transaction(target, fresh=True) as con:  # the schema is applied by the write
         if empty:
-            return path
+            return target
         con.executemany(
             "INSERT INTO core.institutions (inst_id, name, short_name, inst_type, municipality, locality) "
             "VALUES (?, ?, ?, ?, ?, ?)",
@@ -152,7 +152,4 @@ def build(path: Path, *, empty: bool = False) -> Path:
                 "AND level = 'municipality' AND municipality = ? AND inst_type = 'all'",
                 [value, KPI_CODE, period, CITY],
             )
-        con.execute("CHECKPOINT")
-    finally:
-        con.close()
-    return path
+    return target

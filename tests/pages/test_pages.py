@@ -12,10 +12,11 @@ from ru import fmt
 from tests.pages import handmade
 from tests.pages.conftest import PAGES
 from ui.views import safe
+from warehouse.db import attach_read_only
 
 
 def mart_value(db, code, level, municipality=None, inst_type="all", inst_id=None, period=handmade.P_NEW):
-    con = duckdb.connect(str(db), read_only=True)
+    con = attach_read_only(db)  # a file or a lake
     try:
         row = con.execute(
             "SELECT value FROM mart.indicator_values WHERE indicator_code = ? AND period = ? AND level = ? "
@@ -58,25 +59,25 @@ def test_page_says_what_to_do_without_data(open_app, request, page, which):
     assert not at.metric and not at.get("plotly_chart")
 
 
-def test_kpi_card_shows_the_mart_value_formatted(open_app, handmade_db):
-    at = open_app(handmade_db, params={"mun": handmade.CITY})
+def test_kpi_card_shows_the_mart_value_formatted(open_app, handmade_wh):
+    at = open_app(handmade_wh, params={"mun": handmade.CITY})
     assert_clean(at)
     card = metric(at, "Доля педагогических работников с высшей или первой")
     assert card.value == "36,4\u00a0%"
     assert card.value == fmt.value(
-        mart_value(handmade_db, handmade.KPI_CODE, "municipality", handmade.CITY), "%"
+        mart_value(handmade_wh, handmade.KPI_CODE, "municipality", handmade.CITY), "%"
     )
     # change against the previous period in percentage points, green: the share should go up
     assert card.delta == "+2,4\u00a0п.п."
     assert card.proto.color == card.proto.MetricColor.GREEN
 
 
-def test_region_view_shows_region_values(open_app, handmade_db):
-    at = open_app(handmade_db)
+def test_region_view_shows_region_values(open_app, handmade_wh):
+    at = open_app(handmade_wh)
     card = metric(at, "Численность педагогических работников")
-    assert card.value == fmt.value(mart_value(handmade_db, "STAFF_COUNT", "region"), "чел.") == "7\u00a0чел."
+    assert card.value == fmt.value(mart_value(handmade_wh, "STAFF_COUNT", "region"), "чел.") == "7\u00a0чел."
     card = metric(at, "Доля организаций со скоростью")
-    assert card.value == fmt.value(mart_value(handmade_db, "ICT_SPEED_TARGET", "region"), "%")
+    assert card.value == fmt.value(mart_value(handmade_wh, "ICT_SPEED_TARGET", "region"), "%")
     assert any("цель 100,0\u00a0%" in c.value for c in at.caption), "the catalogue's target is shown"
 
 
@@ -105,8 +106,8 @@ def test_type_filter_changes_values_and_url(open_app, handmade_db):
     assert options == ["Все организации", "СОШ № 1", "СОШ № 2"]
 
 
-def test_period_filter(open_app, handmade_db):
-    at = open_app(handmade_db, params={"mun": handmade.CITY})
+def test_period_filter(open_app, handmade_wh):
+    at = open_app(handmade_wh, params={"mun": handmade.CITY})
     at.sidebar.selectbox(key="_imc_f_period").set_value(handmade.P_OLD).run()
     assert_clean(at)
     assert at.query_params["period"] == handmade.P_OLD
@@ -224,13 +225,13 @@ def test_ict_page(open_app, handmade_db):
     assert set(speed["Местность"]) == {"Город", "Село"}
 
 
-def test_innovation_page(open_app, handmade_db):
-    at = open_app(handmade_db, "pages/innovation.py", params={"mun": handmade.CITY})
+def test_innovation_page(open_app, handmade_wh):
+    at = open_app(handmade_wh, "pages/innovation.py", params={"mun": handmade.CITY})
     assert_clean(at)
     ranking = [df.value for df in at.dataframe if "На 100 обучающихся, ед." in df.value.columns][0]
     assert ranking.iloc[0]["Организация"] in {"СОШ № 1", "ДДТ", "Детский сад № 1"}
     assert metric(at, "Число инновационных площадок").value == fmt.value(
-        mart_value(handmade_db, "INNO_SITES", "municipality", handmade.CITY), "ед."
+        mart_value(handmade_wh, "INNO_SITES", "municipality", handmade.CITY), "ед."
     )
     # the city's one site (СОШ № 1, regional) by level, in words; no chart of equal bars per institution
     sentence = "Всего 1 площадка: региональный уровень — 1 (СОШ № 1)."

@@ -4,28 +4,14 @@ else). Every page runs inside `data.routed()`: a page started any other way stop
 import streamlit as st
 
 from ui import auth, data, messages
+from ui.navigation import NAMES, PAGES
 
 st.set_page_config(page_title=messages.APP_TITLE, page_icon=":material/school:", layout="wide")
-
-# (page, section, icon): the pages a role may not open are not registered at all
-PAGES = [
-    ("overview", "monitoring", ":material/dashboard:"),
-    ("staff", "monitoring", ":material/groups:"),
-    ("ict", "monitoring", ":material/computer:"),
-    ("innovation", "monitoring", ":material/lightbulb:"),
-    ("results", "monitoring", ":material/school:"),
-    ("plan", "monitoring", ":material/event_note:"),
-    ("compare", "monitoring", ":material/compare_arrows:"),
-    ("upload", "data", ":material/upload_file:"),
-    ("quality", "data", ":material/fact_check:"),
-    ("note", "data", ":material/description:"),
-    ("catalog", "help", ":material/menu_book:"),
-]
 
 visitor = auth.resolve()
 if visitor.user is None:
     # the sign-in form (or how to create the first administrator), whatever page's URL was opened
-    st.navigation(auth.entry_pages(visitor, [name for name, _, _ in PAGES]), position="hidden").run()
+    st.navigation(auth.entry_pages(visitor, NAMES), position="hidden").run()
     st.stop()
 auth.chrome(visitor)
 

@@ -13,7 +13,7 @@ measured in the same run):
   the whole `region` (within the same budget);
 - the file mode against the DuckLake mode (SQLite catalog; PostgreSQL when a throwaway cluster can be
   started, benchmarks/lake.py): the full load, one institution's corrected file warm and as a new process,
-  two loaders at once, the overview and staff pages warm, at `region` scale (and `country` without --quick);
+  two loaders at once, every page warm, at `region` scale (and `country` without --quick);
 - many users at once: 1, 5 and 20 sessions running each page together on the `city` demo (server side,
   AppTest threads, benchmarks/concurrency.py), p50 with the p95 beside it, against one session's p50.
 `--quick` skips the country scale (minutes of generating and loading 1.2 M staff rows, in each mode).

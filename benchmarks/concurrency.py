@@ -32,9 +32,9 @@ sys.path.insert(0, str(REPO))
 
 from benchmarks.pages import PAGES as DASHBOARD_PAGES  # noqa: E402 (after the repository is on the path)
 
-# the pages a session can drive with its default filters (upload and note wait for a file or a click): the
-# dashboards that benchmarks/pages.py times, the comparison and data quality
-PAGES = [*DASHBOARD_PAGES, "pages/compare.py", "pages/quality.py"]
+# the pages a session can drive with its default filters: those benchmarks/pages.py times but the plan (a
+# list to work through, not a view that many open at once), upload and note (they wait for a file or a click)
+PAGES = [p for p in DASHBOARD_PAGES if p not in ("pages/plan.py", "pages/upload.py", "pages/note.py")]
 SESSIONS = (1, 5, 20)
 ROLES = ("admin", "head", "methodist")
 _logins = itertools.count(1)

@@ -1,4 +1,4 @@
-"""How long each dashboard page takes to run (Streamlit AppTest), cold and warm, on the demo warehouses.
+"""How long each dashboard page (all of app.py's) takes to run (Streamlit AppTest), cold and warm, on the demo warehouses.
 
     .venv/bin/python benchmarks/pages.py [--scale city region] [--db-city PATH] [--db-region PATH]
 
@@ -21,14 +21,9 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
 
-PAGES = [
-    "pages/overview.py",
-    "pages/staff.py",
-    "pages/ict.py",
-    "pages/innovation.py",
-    "pages/results.py",
-    "pages/catalog.py",
-]
+
+from ui.navigation import FILES as PAGES  # noqa: E402 (after the repository is on the path)
+
 GOAL_WARM_S = 0.5
 
 

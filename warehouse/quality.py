@@ -29,7 +29,7 @@ import pandas as pd
 
 from auth.identity import User
 from warehouse import read
-from warehouse.db import attach_read_only, warehouse_exists
+from warehouse.db import warehouse_exists
 from warehouse.scope import ScopedQuery, ScopeParams
 from warehouse.settings import DEFAULTS, current_settings
 
@@ -51,14 +51,10 @@ def upload_limit_mb(db_path: str | os.PathLike[str]) -> float:
     current settings (defaults and IMC_MAX_FILE_MB) — the same value the loader will use."""
     if warehouse_exists(db_path):
         try:
-            # a short connection of its own, closed at once, not the dashboards' shared one
-            con = attach_read_only(db_path)
-            try:
-                row = read.execute(con, "quality/max_file_mb").fetchone()
-            finally:
-                con.close()
-            if row:
-                return float(row[0])
+            # the process's shared reader (a lake's new instance would cost its extensions and attachment)
+            value = read.scalar(db_path, "quality/max_file_mb")
+            if value is not None:
+                return float(value)
         except (duckdb.Error, ValueError):
             pass
     return float(current_settings().get("max_file_mb", DEFAULTS["max_file_mb"]))

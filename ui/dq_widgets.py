@@ -12,10 +12,11 @@ from typing import Any
 
 import streamlit as st
 
+from ru import fmt
 from ui import messages
 from ui.data import Context, context, require_router
 from ui.filters import Selection
-from ui.views import export, safe
+from ui.views import export, safe, tables
 from ui.views import quality as views
 from ui.views.tables import Catalog
 from warehouse import quality
@@ -56,15 +57,20 @@ def excel_button(frame: Any, *, title: str, file_stem: str, period: str | None, 
 
 
 def completeness_matrix(matrix: views.Matrix, *, key: str, title: str, period: str) -> None:
-    """The matrix, coloured by status, with an Excel download of the same rows."""
+    """The matrix, coloured by status (its first tables.ROWS_ON_PAGE rows: problems first), with an Excel
+    download of every row."""
     st.markdown(f"**{safe.md(title)}**")
     if matrix.table.frame.empty:
         st.caption("В справочнике нет организаций для выбранных фильтров.")
         return
     st.caption(messages.STATUS_LEGEND)
-    rows = len(matrix.table.frame)
+    total = len(matrix.table.frame)
+    shown = views.matrix_head(matrix, tables.ROWS_ON_PAGE)
+    rows = len(shown.table.frame)
+    if rows < total:
+        st.caption(messages.MATRIX_PREVIEW.format(shown=fmt.integer(rows), total=fmt.integer(total)))
     # every institution of a municipality at a glance; a region's list scrolls
-    st.dataframe(views.styled_matrix(matrix), hide_index=True, key=key, height=min(36 * (rows + 1) + 3, 760))
+    st.dataframe(views.styled_matrix(shown), hide_index=True, key=key, height=min(36 * (rows + 1) + 3, 760))
     excel_button(
         matrix.table.frame,
         title=title,

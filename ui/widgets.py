@@ -14,7 +14,7 @@ import streamlit as st
 from ru import fmt
 from ui import data, dq_widgets, messages, plotly_ru
 from ui.data import Context
-from ui.views import charts, export, safe
+from ui.views import charts, export, safe, tables
 from ui.views import results as results_views
 from ui.views.quality import Badge
 from ui.views.tables import Kpi, Table
@@ -212,7 +212,8 @@ def table(
 ) -> None:
     """The table (sortable; numbers and dates in Russian) with an Excel download of the same rows.
 
-    `preview_rows` shows only the first rows on the page (long lists of people); the download has them all.
+    `preview_rows` shows only the first rows on the page (long lists of people), and never more than
+    tables.ROWS_ON_PAGE; the download has them all.
     `full` (with `total_rows`): `tbl` holds only the first rows of a longer list; the download builds the
     whole list with `full` when it is clicked (a country's due list has 100,000 people).
     """
@@ -223,8 +224,9 @@ def table(
     config = _column_config(tbl)
     shown = tbl.frame
     total = total_rows if full is not None and total_rows is not None else len(tbl.frame)
-    if preview_rows is not None and len(shown) > preview_rows:
-        shown = shown.head(preview_rows)
+    on_page = min(preview_rows, tables.ROWS_ON_PAGE) if preview_rows is not None else tables.ROWS_ON_PAGE
+    if len(shown) > on_page:
+        shown = shown.head(on_page)
     if total > len(shown):
         st.caption(
             f"Показаны первые {fmt.integer(len(shown))} из {fmt.integer(total)} строк; "

@@ -109,6 +109,28 @@ def test_quality_page_summary_and_completeness(app, handbuilt_db):
     assert at.get("download_button"), "the tables download as Excel"
 
 
+def test_a_long_matrix_shows_its_first_rows_and_downloads_them_all(app, handbuilt_db, monkeypatch):
+    """A country's matrix (40,000 institutions: 280,056 cells, more than pandas' Styler renders) shows its
+    first rows, the problems, and says so; the Excel file has every row."""
+    from ui import dq_widgets
+    from ui.views import tables
+
+    downloads = []
+    monkeypatch.setattr(tables, "ROWS_ON_PAGE", 3)
+    monkeypatch.setattr(dq_widgets, "excel_button", lambda frame, **kw: downloads.append((kw["key"], frame)))
+    at = app(handbuilt_db)
+    assert_clean(at)
+    matrix = frame_with(at, "Всё представлено")
+    assert list(matrix["Организация"]) == ["Q1", "X1", "P1"]
+    assert any(c.value.startswith("На странице — первые 3 из 12 организаций") for c in at.caption)
+    exported = dict(downloads)["completeness_matrix_xlsx"]
+    assert len(exported) == 12 and list(exported["Организация"][:3]) == ["Q1", "X1", "P1"]
+    # every table of the page is held to as many rows (the scores: worst first), the download has all
+    scores = frame_with(at, "Оценка, баллы")
+    assert len(scores) == 3 and scores.iloc[0]["Организация"] == "X1", "the worst first"
+    assert any(c.value.startswith("Показаны первые 3 из 12 строк") for c in at.caption)
+
+
 def test_quality_page_score(app, handbuilt_db):
     at = app(handbuilt_db)
     scores = frame_with(at, "Оценка, баллы")

@@ -239,3 +239,12 @@ def test_no_errors_text_follows_the_counts():
         "Новых ошибок нет. Файл «kadry.xlsx» уже загружался ранее (те же байты): строки из него заново не "
         "загружались — данные не изменились."
     )
+
+
+def test_the_matrix_head_keeps_the_problems_and_their_colours(handbuilt_db):
+    matrix = views.completeness_matrix(quality.completeness(handbuilt_db, DEMO_USER, dqdata.P))
+    head = views.matrix_head(matrix, 3)
+    assert list(head.table.frame["Организация"]) == ["Q1", "X1", "P1"], "the problems are the first rows"
+    pd.testing.assert_frame_equal(head.statuses, matrix.statuses.head(3))
+    assert head.table.frame.columns.equals(matrix.table.frame.columns)
+    assert views.matrix_head(matrix, 12) is matrix and len(matrix.table.frame) == 12

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import pandas as pd
@@ -184,6 +184,13 @@ STATUS_COLOURS = {
     "missing": "background-color: #fde2e1",
     "optional_missing": "",
 }
+
+
+def matrix_head(matrix: Matrix, rows: int) -> Matrix:
+    """The first `rows` institutions of the matrix (those with a problem come first), their statuses beside."""
+    if len(matrix.table.frame) <= rows:
+        return matrix
+    return Matrix(replace(matrix.table, frame=matrix.table.frame.head(rows)), matrix.statuses.head(rows))
 
 
 def styled_matrix(matrix: Matrix) -> Any:

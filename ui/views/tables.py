@@ -204,6 +204,12 @@ def kpis(
 
 
 # ----------------------------------------------------------------------------------------- tables
+# the rows of a table on a page (ui.widgets.table, the completeness matrix): a country's 40,000 institutions
+# would be 440,000 cells (more than pandas' Styler renders, 262,144, and a page nobody scrolls); the Excel
+# download has every row
+ROWS_ON_PAGE = 3000
+
+
 @dataclass
 class Table:
     """A table ready for display and export: Russian headers, and how each numeric column is formatted."""

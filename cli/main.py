@@ -59,6 +59,11 @@ def build_parser() -> argparse.ArgumentParser:
     undo.add_argument("--db", help="хранилище DuckLake: ducklake:postgres:… или ducklake:sqlite:…")
     undo.add_argument("--by", metavar="КТО", help="кто отменяет (в журнал загрузок)")
 
+    compact = sub.add_parser(
+        "compact", help="уплотнить файлы хранилища DuckLake (после многих загрузок; только в режиме DuckLake)"
+    )
+    compact.add_argument("--db", help="хранилище DuckLake: ducklake:postgres:… или ducklake:sqlite:…")
+
     generate = sub.add_parser("generate", help="записать демонстрационные входные файлы")
     generate.add_argument("--scale", choices=["city", "region", "country"], required=True)
     generate.add_argument("--out", type=Path, required=True)
@@ -302,6 +307,35 @@ def cmd_undo(args: argparse.Namespace) -> int:
 
 
 COMMANDS["undo"] = cmd_undo
+
+
+def cmd_compact(args: argparse.Namespace) -> int:
+    from ru import fmt
+    from warehouse import lake
+    from warehouse.db import resolve_db_path, warehouse_exists
+
+    db = str(resolve_db_path(args.db))
+    if not lake.is_lake(db):
+        print(messages.COMPACT_FILE_MODE, file=sys.stderr)
+        return EXIT_USAGE
+    if not warehouse_exists(db):
+        print(messages.COMPACT_MISSING.format(db=db), file=sys.stderr)
+        return EXIT_USAGE
+    done = lake.compact(lake.LakeSpec.parse(db))
+    print(
+        messages.COMPACT_DONE.format(
+            data_before=fmt.integer(done.before.data),
+            data_after=fmt.integer(done.after.data),
+            deletes_before=fmt.integer(done.before.deletes),
+            deletes_after=fmt.integer(done.after.deletes),
+            mb_before=fmt.number(done.before.bytes / 2**20, 1),
+            mb_after=fmt.number(done.after.bytes / 2**20, 1),
+        )
+    )
+    return EXIT_OK
+
+
+COMMANDS["compact"] = cmd_compact
 COMMANDS["passport"] = cmd_passport
 
 

@@ -26,6 +26,7 @@ import os
 import re
 import sqlite3
 import threading
+import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -238,10 +239,7 @@ def write_transaction(
         committed = True
         faults.reached("published")  # the snapshot is committed: the new state is the state
     except BaseException as exc:
-        # an engine error may have broken the instance's attachment (a lost catalog connection): the next
-        # write opens a new one. A conflict is the lake's normal answer and the loader's own refusals are
-        # Python's: the instance is sound after them
-        broken = not isinstance(exc, Exception) or (isinstance(exc, duckdb.Error) and not is_conflict(exc))
+        broken = _breaks_instance(exc)
         raise
     finally:
         if not committed:
@@ -254,6 +252,13 @@ def write_transaction(
             con.close()
         if broken:
             _drop_writer(spec)
+
+
+def _breaks_instance(exc: BaseException) -> bool:
+    """Whether a write's failure may have broken the instance's attachment (a lost catalog connection, an
+    interrupt): then the next write opens a new one. A conflict is the lake's normal answer and the loader's
+    own refusals are Python's: the instance is sound after them."""
+    return not isinstance(exc, Exception) or (isinstance(exc, duckdb.Error) and not is_conflict(exc))
 
 
 _WRITERS: dict[str, duckdb.DuckDBPyConnection] = {}
@@ -300,6 +305,72 @@ def table_changes(
         f"SELECT {columns} FROM ducklake_table_changes({_literal(ATTACHED_NAME)}, {_literal(schema)}, "
         f"{_literal(name)}, {int(start)}, {int(end)})"
     )
+
+
+# ----------------------------------------------------------------------------------------- compaction
+COMPACT_ATTEMPTS = 5
+
+
+@dataclass(frozen=True)
+class Files:
+    """The Parquet files that the newest snapshot reads: data files, delete files, their bytes."""
+
+    data: int
+    deletes: int
+    bytes: int
+
+
+@dataclass(frozen=True)
+class Compaction:
+    before: Files
+    after: Files
+    snapshot: int  # the newest snapshot when it ended
+
+
+def files_in_use(con: duckdb.DuckDBPyConnection) -> Files:
+    row = con.execute(
+        "SELECT coalesce(sum(file_count), 0), coalesce(sum(delete_file_count), 0), "
+        "coalesce(sum(file_size_bytes), 0) + coalesce(sum(delete_file_size_bytes), 0) "
+        f"FROM ducklake_table_info({_literal(ATTACHED_NAME)})"
+    ).fetchone()
+    assert row is not None
+    return Files(int(row[0]), int(row[1]), int(row[2]))
+
+
+def compact(spec: LakeSpec) -> Compaction:
+    """Merge the small Parquet files of each table into fewer, larger ones: every load writes files of its
+    own (a corrected file: a few rows in each table it changed), and every later query opens them all.
+
+    `ducklake_merge_adjacent_files`, one commit: the merged file keeps each row's snapshot, so time travel
+    and the change feed that undo reads (`table_changes`) are what they were before, row for row (tested).
+    Nothing is expired and no file is deleted (the earlier snapshots still read the old files). Not
+    `ducklake_rewrite_data_files` (files mostly deleted, written anew without their deleted rows): in DuckLake
+    1.5.5 it changes the change feed of earlier snapshots (a load's inserted rows come back as updates), which
+    would make an undo write rows back twice. A merge that conflicts with a concurrent load's commit is run
+    again on the new snapshot, as a load is; a load that conflicts with it retries as after another load.
+    """
+    cursor = _writer_cursor(spec)
+    broken = False
+    name = _literal(ATTACHED_NAME)
+    try:
+        before = files_in_use(cursor)
+        for attempt in range(1, COMPACT_ATTEMPTS + 1):
+            try:
+                cursor.execute(f"CALL ducklake_merge_adjacent_files({name})")
+                break
+            except duckdb.Error as exc:
+                if not is_conflict(exc) or attempt == COMPACT_ATTEMPTS:
+                    raise
+                time.sleep(retry_pause(attempt))
+        return Compaction(before, files_in_use(cursor), current_snapshot(cursor))
+    except BaseException as exc:
+        broken = _breaks_instance(exc)
+        raise
+    finally:
+        with contextlib.suppress(Exception):
+            cursor.close()
+        if broken:
+            _drop_writer(spec)
 
 
 class SharedReader:

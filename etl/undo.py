@@ -7,8 +7,11 @@ periods concerned are rebuilt, and dq.load_log gains one row per file of the loa
 `undo-<batch>`), in one new transaction. The earlier snapshots stay, so even the undo can be looked back at.
 
 The undo is refused when a later snapshot changed a replace unit that the load changed (a later load of the same
-institution and period, say): reverting would silently drop or resurrect that later data. Undo the later load
-first. The file mode keeps no history: there the command says that it is only available in DuckLake mode.
+institution and period, say): reverting would silently drop or resurrect that later data. It stays refused once
+the later load is undone too (that undo wrote this load's rows back as new rows, not the ones this load wrote,
+which are what the revert takes away): only an institution's last load of a period can be undone, and an
+earlier state comes back by loading its file again. The file mode keeps no history: there the command says
+that it is only available in DuckLake mode.
 """
 
 from __future__ import annotations
@@ -108,6 +111,7 @@ def _undo(con: duckdb.DuckDBPyConnection, batch_id: str, undone_by: str | None) 
     later = _dependent_snapshots(con, units, snapshot, current)
     if later:
         names = sorted({b.removeprefix(UNDO_PREFIX) for s, b, _ in inserted if s in later})
+        # even when they are undone: their undo wrote this load's rows back as new rows, not the ones it wrote
         raise UndoRefused(messages.UNDO_DEPENDENT.format(batch=batch_id, later=", ".join(names) or "—"))
 
     removed = restored = 0

@@ -118,6 +118,9 @@ def test_compaction_leaves_fewer_files_the_same_rows_and_history(lake_db: str, t
     undone = undo_load(lake_db, batches["a1_again.csv"])
     assert (undone.rows_removed, undone.rows_restored) == (44, 50)
     assert staff_counts(lake_db) == {"A1": 50, "A2": 20, "B1": 12}
+    with pytest.raises(UndoRefused, match="позже изменены") as refused:  # A1's first correction stays
+        undo_load(lake_db, batches["a1.csv"])
+    assert "загрузите прежний файл заново" in refused.value.message_ru
     # … and after another compaction, of files the undo deleted from, B1's correction is undone
     feed = change_feed(lake_db)
     lake.compact(lake.LakeSpec.parse(lake_db))

@@ -1,4 +1,5 @@
-"""How long each dashboard page (all of app.py's) takes to run (Streamlit AppTest), cold and warm, on the demo warehouses.
+"""How long each page of the app (ui/navigation.py) takes to run (Streamlit AppTest), cold and warm, on the
+demo warehouses.
 
     .venv/bin/python benchmarks/pages.py [--scale city region] [--db-city PATH] [--db-region PATH]
 
@@ -20,7 +21,6 @@ from pathlib import Path
 
 REPO = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(REPO))
-
 
 from ui.navigation import FILES as PAGES  # noqa: E402 (after the repository is on the path)
 
